@@ -1,0 +1,50 @@
+"""fact-extraction-bench: a benchmark and test harness for fact extraction from news.
+
+The public API is what ``__all__`` lists; every other module is private.
+
+Example:
+    >>> import benchmark
+    >>> corpus = benchmark.load_gold()
+    >>> sorted(corpus.doc_ids) == list(corpus.doc_ids)
+    True
+"""
+
+from __future__ import annotations
+
+from ._errors import BenchError, Problem
+from ._gold import load_gold
+from ._io import read_annotation, write_annotation
+from ._models import (
+    Annotation,
+    Claim,
+    Corpus,
+    Document,
+    Entity,
+    Example,
+    Quote,
+    Span,
+    Speaker,
+)
+from ._system import System, SystemUnavailable
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Annotation",
+    "BenchError",
+    "Claim",
+    "Corpus",
+    "Document",
+    "Entity",
+    "Example",
+    "Problem",
+    "Quote",
+    "Span",
+    "Speaker",
+    "System",
+    "SystemUnavailable",
+    "__version__",
+    "load_gold",
+    "read_annotation",
+    "write_annotation",
+]
