@@ -1,0 +1,147 @@
+"""Quotation-mark scanning for the ``spacy`` system: every convention, no model needed.
+
+Finds quoted passages by their marks (straight, curly double and single, low-9, guillemets),
+pairs an opening mark with its closing mark within a paragraph, accepts a mismatched closing
+single mark after final punctuation (``“…,’ she said``) and continues a quotation over
+paragraphs when the next paragraph re-opens it (the newspaper convention). Spans exclude the
+marks and surrounding whitespace.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DOUBLE_OPEN = "“„«‟"
+DOUBLE_CLOSE = "”»"
+SINGLE_OPEN = "‘‚‹"
+SINGLE_CLOSE = "’›"
+STRAIGHT = "\"'"
+ALL_MARKS = DOUBLE_OPEN + DOUBLE_CLOSE + SINGLE_OPEN + SINGLE_CLOSE + STRAIGHT
+_OPEN_CONTEXT = " \t\n\u00a0([{—–-/:"
+_SPACE = " \t\n\r\u00a0\u2009\u202f"
+
+
+@dataclass(frozen=True)
+class MarkedQuote:
+    """A passage between quotation marks: content offsets, and the marks' offsets.
+
+    ``open_at`` and ``close_at`` are the offsets of the marks (``close_at`` is None when the
+    passage runs on to the next paragraph).
+    """
+
+    start: int
+    end: int
+    open_at: int
+    close_at: int | None
+
+
+def _is_opening(text: str, i: int) -> bool:
+    char = text[i]
+    before = text[i - 1] if i > 0 else "\n"
+    after = text[i + 1] if i + 1 < len(text) else "\n"
+    if char in DOUBLE_OPEN:
+        return True
+    if char in SINGLE_OPEN:
+        return before in _OPEN_CONTEXT and (after.isalnum() or after in "…\"“")
+    if char in STRAIGHT:
+        return before in _OPEN_CONTEXT and after not in _SPACE
+    return False
+
+
+def _is_closing_after(text: str, j: int, opener: str) -> bool:
+    """Whether the mark at ``j`` closes a passage opened by ``opener``."""
+    char = text[j]
+    before = text[j - 1] if j > 0 else " "
+    after = text[j + 1] if j + 1 < len(text) else " "
+    if before in _SPACE and not (opener == "«" and char == "»"):
+        return False
+    double = opener in DOUBLE_OPEN or opener == '"'
+    if double:
+        if opener == "«":
+            return char == "»"
+        return char in "”\"" or (opener == "„" and char == "“")
+    # single quotes: not an apostrophe inside a word ("don’t", "Sánchez’s")
+    if char not in SINGLE_CLOSE + "'":
+        return False
+    return not after.isalnum()
+
+
+def _paragraph_bounds(text: str) -> list[tuple[int, int]]:
+    bounds = []
+    start = 0
+    for line in text.split("\n"):
+        bounds.append((start, start + len(line)))
+        start += len(line) + 1
+    return bounds
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _SPACE:
+        start += 1
+    while end > start and text[end - 1] in _SPACE:
+        end -= 1
+    return start, end
+
+
+def find_marked_quotes(text: str) -> list[MarkedQuote]:
+    """Every quoted passage of ``text``, in order.
+
+    Example:
+        >>> text = "“One,” she said. “Two.” He said 'three'."
+        >>> [text[q.start : q.end] for q in find_marked_quotes(text)]
+        ['One,', 'Two.', 'three']
+        >>> text = "« Oui » et “mixed,’ he said."
+        >>> [text[q.start : q.end] for q in find_marked_quotes(text)]
+        ['Oui', 'mixed,']
+    """
+    quotes: list[MarkedQuote] = []
+    paragraphs = _paragraph_bounds(text)
+    for index, (para_start, para_end) in enumerate(paragraphs):
+        i = para_start
+        while i < para_end:
+            if text[i] not in ALL_MARKS or not _is_opening(text, i):
+                i += 1
+                continue
+            opener = text[i]
+            close = None
+            for j in range(i + 1, para_end):
+                if text[j] in ALL_MARKS and _is_closing_after(text, j, opener):
+                    close = j
+                    break
+            if close is None and opener in DOUBLE_OPEN + '"':
+                close = _mismatched_close(text, i + 1, para_end)
+            if close is None:
+                if opener in DOUBLE_OPEN + '"' and _reopens(text, paragraphs, index, opener):
+                    start, end = _trim(text, i + 1, para_end)
+                    if end > start:
+                        quotes.append(MarkedQuote(start, end, i, None))
+                i = para_end
+                continue
+            start, end = _trim(text, i + 1, close)
+            if end > start and any(c.isalnum() for c in text[start:end]):
+                quotes.append(MarkedQuote(start, end, i, close))
+            i = close + 1
+    return quotes
+
+
+def _mismatched_close(text: str, start: int, end: int) -> int | None:
+    """A single closing mark right after final punctuation (``…family,’ he said``)."""
+    for j in range(start, end):
+        if (
+            text[j] in SINGLE_CLOSE
+            and j > start
+            and text[j - 1] in ",.!?…"
+            and (j + 1 >= len(text) or not text[j + 1].isalnum())
+        ):
+            return j
+    return None
+
+
+def _reopens(text: str, paragraphs: list[tuple[int, int]], index: int, opener: str) -> bool:
+    """Whether the next non-empty paragraph opens with a quotation mark (a continued quote)."""
+    for start, end in paragraphs[index + 1 :]:
+        stripped_start, stripped_end = _trim(text, start, end)
+        if stripped_start == stripped_end:
+            continue
+        return text[stripped_start] in DOUBLE_OPEN + '"'
+    return False
