@@ -100,6 +100,212 @@ def dataset_export_cmd(out_dir: Path, gold_dir: Path | None) -> None:
     click.echo(f"wrote {len(corpus)} documents to {out_dir}")
 
 
+# --- runs: run, compare, check, baseline ------------------------------------------------------
+
+
+def _err(line: str) -> None:
+    click.echo(line, err=True)
+
+
+@cli.command("run")
+@click.option(
+    "--system",
+    "systems",
+    multiple=True,
+    help="A system to run (repeatable; default: every ready offline system).",
+)
+@click.option("--gold", "gold_dir", type=_PATH, help="Gold folder (default: the built-in gold).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=_PATH,
+    help="Run folder (default: runs/<timestamp>, and runs/latest names it).",
+)
+@click.option(
+    "--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core)."
+)
+@click.option("--no-cache", is_flag=True, help="Extract everything again (and refresh the cache).")
+@click.option(
+    "--strict", is_flag=True, help="Exit 1 if any document failed or any system was skipped."
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=120.0,
+    show_default=True,
+    help="Seconds per document before the system is stopped.",
+)
+@click.option(
+    "--systems",
+    "systems_dir",
+    type=_PATH,
+    help="Folder of system plugins and configs (default: systems/).",
+)
+def run_cmd(
+    systems: tuple[str, ...],
+    gold_dir: Path | None,
+    out_dir: Path | None,
+    jobs: int | None,
+    no_cache: bool,
+    strict: bool,
+    timeout: float,
+    systems_dir: Path | None,
+) -> None:
+    """Run systems on the gold documents, score them and write a run folder.
+
+    Each (system, document) result is cached (.bench-cache/, or $BENCH_CACHE_DIR): re-running is
+    free and an interrupted run resumes. A system failing on a document is recorded as an error.
+    """
+    from ._run._commands import run_command
+
+    code = run_command(
+        systems=systems,
+        gold_dir=gold_dir,
+        out_dir=out_dir,
+        jobs=jobs,
+        use_cache=not no_cache,
+        strict=strict,
+        timeout=timeout,
+        systems_dir=systems_dir,
+        out=click.echo,
+        err=_err,
+    )
+    sys.exit(code)
+
+
+@cli.command("compare")
+@click.argument("run_a", type=_PATH)
+@click.argument("run_b", type=_PATH)
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
+def compare_cmd(run_a: Path, run_b: Path, as_json: bool) -> None:
+    """Per system, layer and metric: F1 of A and B, the delta with a paired bootstrap."""
+    from ._run._compare import compare_command
+
+    sys.exit(compare_command(run_a, run_b, as_json=as_json, out=click.echo))
+
+
+@cli.command("check")
+@click.argument("run", type=_PATH)
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=_PATH,
+    default=Path("reports/baseline.json"),
+    show_default=True,
+    help="The baseline to gate against.",
+)
+@click.option("--update", is_flag=True, help="Instead of checking, rewrite the baseline from RUN.")
+def check_cmd(run: Path, baseline_path: Path, update: bool) -> None:
+    """Exit 1 when a gated F1 fell more than its tolerance below the baseline (2: harness error)."""
+    from ._run._commands import baseline_command, check_command
+
+    if update:
+        sys.exit(baseline_command(run, baseline_path, out=click.echo))
+    sys.exit(check_command(run, baseline_path, out=click.echo))
+
+
+@cli.command("baseline")
+@click.argument("run", type=_PATH)
+@click.option(
+    "--out",
+    "out_path",
+    type=_PATH,
+    default=Path("reports/baseline.json"),
+    show_default=True,
+    help="Where to write the baseline.",
+)
+@click.option(
+    "--system", "systems", multiple=True, help="Gate only these systems (default: all in the run)."
+)
+@click.option(
+    "--tolerance", type=float, default=0.02, show_default=True, help="How far each F1 may fall."
+)
+def baseline_cmd(run: Path, out_path: Path, systems: tuple[str, ...], tolerance: float) -> None:
+    """Write a baseline gating every metric of RUN's systems at their current F1."""
+    from ._run._commands import baseline_command
+
+    sys.exit(baseline_command(run, out_path, systems=systems, tolerance=tolerance, out=click.echo))
+
+
+# --- scoring -----------------------------------------------------------------------------------
+
+
+@cli.command("score")
+@click.option("--gold", "gold_dir", type=_PATH, help="Gold folder (default: the built-in gold).")
+@click.option(
+    "--predictions",
+    "predictions_dir",
+    type=_PATH,
+    required=True,
+    help="One system's folder of <doc_id>.json, or a folder of system folders.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON shaped as results.json.")
+@click.option(
+    "--samples", type=click.IntRange(min=0), default=1000, show_default=True, help="Bootstrap."
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Bootstrap seed.")
+def score_cmd(
+    gold_dir: Path | None, predictions_dir: Path, as_json: bool, samples: int, seed: int
+) -> None:
+    """Score saved predictions against the gold (no system needed)."""
+    from ._io import dump_json
+    from ._scoring._folders import score_folders
+    from ._scoring._render import render_table
+
+    results = score_folders(gold_dir, predictions_dir, samples=samples, seed=seed)
+    click.echo(dump_json(results) if as_json else render_table(results), nl=not as_json)
+
+
+# --- reports -----------------------------------------------------------------------------------
+
+
+@cli.command("report")
+@click.argument("run", type=_PATH)
+def report_cmd(run: Path) -> None:
+    """Regenerate summary.md and report.html of a run folder from its results.json."""
+    from ._report import write_reports
+
+    write_reports(run, command=f"bench report {run}")
+    click.echo(f"wrote {run / 'summary.md'} and {run / 'report.html'}")
+
+
+# --- systems -----------------------------------------------------------------------------------
+
+
+@cli.command("list")
+@click.option(
+    "--systems",
+    "systems_dir",
+    type=_PATH,
+    help="Folder of system adapters (*.py) and configurations (*.yaml) "
+    "(default: $BENCH_SYSTEMS, else the checkout's systems/).",
+)
+def list_cmd(systems_dir: Path | None) -> None:
+    """Systems found (built-in, systems/, entry points) and whether they can run here."""
+    from ._systems import discover_systems, format_system_table
+
+    click.echo(format_system_table(discover_systems(systems_dir)))
+
+
+@cli.command("agreement")
+@click.argument("a_dir", type=_PATH)
+@click.argument("b_dir", type=_PATH)
+@click.option(
+    "--articles",
+    "articles_dir",
+    type=_PATH,
+    default=None,
+    help="Folder of the articles (default: the built-in gold's articles/).",
+)
+def agreement_cmd(a_dir: Path, b_dir: Path, articles_dir: Path | None) -> None:
+    """Inter-annotator agreement: pairwise F1 per layer and metric between two annotation folders."""
+    from ._agreement import measure_agreement, render_agreement
+    from ._gold import default_gold_dir
+
+    rows = measure_agreement(articles_dir or default_gold_dir() / "articles", a_dir, b_dir)
+    click.echo(render_agreement(rows), nl=False)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="bench")

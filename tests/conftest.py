@@ -11,6 +11,8 @@ from benchmark._io import write_annotation
 from benchmark._models import Annotation, Document
 from tests.factories import TINY_TEXT, tiny_annotation
 
+pytest_plugins = ["pytester"]
+
 
 @pytest.fixture
 def make_gold_dir(tmp_path: Path) -> Callable[..., Path]:

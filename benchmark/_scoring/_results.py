@@ -141,7 +141,7 @@ class Tally:
 
     def result(self) -> MetricResult:
         """The finished per-document result."""
-        by_paragraph = tuple(Counts(*t) for t in zip(self.tp, self.fp, self.fn))
+        by_paragraph = tuple(Counts(*t) for t in zip(self.tp, self.fp, self.fn, strict=False))
         return MetricResult(
             counts=sum_counts(by_paragraph),
             by_paragraph=by_paragraph,

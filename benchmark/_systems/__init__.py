@@ -1,0 +1,33 @@
+"""Extraction systems and their discovery (DESIGN §7).
+
+Public entry points: :func:`discover_systems`, :func:`load_system` and :class:`SystemInfo`.
+Adapter modules (``rules``, ``spacy_system``, ``llm_system``) are imported only when needed.
+"""
+
+from __future__ import annotations
+
+from ._registry import (
+    BUILTIN_ADAPTERS,
+    ENTRY_POINT_GROUP,
+    SYSTEMS_ENV,
+    SystemInfo,
+    config_hash,
+    default_systems_dir,
+    discover_systems,
+    find_system,
+    format_system_table,
+    load_system,
+)
+
+__all__ = [
+    "BUILTIN_ADAPTERS",
+    "ENTRY_POINT_GROUP",
+    "SYSTEMS_ENV",
+    "SystemInfo",
+    "config_hash",
+    "default_systems_dir",
+    "discover_systems",
+    "find_system",
+    "format_system_table",
+    "load_system",
+]

@@ -7,7 +7,12 @@ from __future__ import annotations
 
 import re
 
-REPORTING_VERBS = frozenset(
+
+def _lexicon(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+REPORTING_VERBS = _lexicon(
     """
     say tell warn stress add argue reply respond conclude denounce insist note claim explain
     state declare announce assure affirm assert confirm deny admit acknowledge emphasize
@@ -16,13 +21,13 @@ REPORTING_VERBS = frozenset(
     criticize criticise accuse lament concede testify allege answer retort counter continue
     describe disclose reveal point highlight indicate mention tweet post estimate forecast
     propose recommend demand agree signal hint exclaim whisper shout joke quip muse
-    """.split()
+    """
 )
 """Lemmas of verbs that report speech (clausal complements of these are indirect quotes)."""
 
-CUE_NOUNS = frozenset("notice statement warning message announcement remarks words".split())
+CUE_NOUNS = _lexicon("notice statement warning message announcement remarks words")
 
-NAME_TITLES = frozenset(
+NAME_TITLES = _lexicon(
     """
     mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sir dame lord lady president vice
     prime minister secretary general secretary-general chancellor premier king queen prince
@@ -30,7 +35,8 @@ NAME_TITLES = frozenset(
     ambassador envoy spokesman spokeswoman spokesperson director commissioner chairman chairwoman
     chair ceo general gen. colonel col. captain capt. lieutenant lt. sergeant admiral commander
     foreign defence defense interior finance deputy former acting speaker leader head minister
-    """.split()
+    official officer spokesman analyst expert
+    """
 )
 """Lower-cased words that make a title when they precede a name (``Foreign Minister X``)."""
 

@@ -42,7 +42,7 @@ def _is_opening(text: str, i: int) -> bool:
     if char in DOUBLE_OPEN:
         return True
     if char in SINGLE_OPEN:
-        return before in _OPEN_CONTEXT and (after.isalnum() or after in "…\"“")
+        return before in _OPEN_CONTEXT and (after.isalnum() or after in '…"“')
     if char in STRAIGHT:
         return before in _OPEN_CONTEXT and after not in _SPACE
     return False
@@ -59,7 +59,7 @@ def _is_closing_after(text: str, j: int, opener: str) -> bool:
     if double:
         if opener == "«":
             return char == "»"
-        return char in "”\"" or (opener == "„" and char == "“")
+        return char in '”"' or (opener == "„" and char == "“")
     # single quotes: not an apostrophe inside a word ("don’t", "Sánchez’s")
     if char not in SINGLE_CLOSE + "'":
         return False

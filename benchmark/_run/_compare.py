@@ -1,0 +1,191 @@
+"""Comparing two runs (``bench compare RUN_A RUN_B``): deltas with paired significance.
+
+For every system present in both runs, every layer and metric: F1 of A and of B, the delta
+(B - A), its paired-bootstrap 95% interval and p-value (the scoring package's
+:func:`~benchmark._scoring.compare_scores`, both runs resampled with the same draws), and the
+gold items one run found and the other missed (from the per-document false negatives).
+
+The comparison is computed from the per-document (or per-paragraph) counts that results.json
+keeps, so it needs neither the systems nor the gold folder; both runs must have been scored on
+the same gold (the same ``provenance.gold_sha256``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from .._errors import BenchError
+from ._check import load_results, results_path
+from ._runner import BOOTSTRAP_SAMPLES, BOOTSTRAP_SEED, resolve_run
+
+MAX_ITEMS_SHOWN = 5
+
+
+def _item_key(item: Any) -> str:
+    return json.dumps(item, sort_keys=True, ensure_ascii=False)
+
+
+def _describe_item(item: Mapping[str, Any]) -> str:
+    text = item.get("text") or item.get("name") or item.get("id") or ""
+    where = f"[{item['start']}:{item['end']}] " if "start" in item and "end" in item else ""
+    extra = item.get("speaker") or item.get("source") or item.get("type") or item.get("kind")
+    return f"{where}{str(text)[:70]!r}" + (f" ({extra})" if extra else "")
+
+
+def item_changes(
+    a_metric: Mapping[str, Any], b_metric: Mapping[str, Any]
+) -> dict[str, list[dict[str, Any]]]:
+    """Gold items B found that A missed (``gained``) and those A found that B missed (``lost``)."""
+    gained: list[dict[str, Any]] = []
+    lost: list[dict[str, Any]] = []
+    a_docs = a_metric.get("per_document", {})
+    b_docs = b_metric.get("per_document", {})
+    for doc_id in sorted(set(a_docs) & set(b_docs)):
+        a_missed = {_item_key(i): i for i in a_docs[doc_id].get("false_negatives", [])}
+        b_missed = {_item_key(i): i for i in b_docs[doc_id].get("false_negatives", [])}
+        gained += [{"doc_id": doc_id, **a_missed[k]} for k in a_missed if k not in b_missed]
+        lost += [{"doc_id": doc_id, **b_missed[k]} for k in b_missed if k not in a_missed]
+    return {"gained": gained, "lost": lost}
+
+
+def compare_runs(run_a: Path, run_b: Path) -> dict[str, Any]:
+    """The comparison of two runs as a JSON-ready dict.
+
+    Raises:
+        BenchError: (exit code 2) when a run is missing or malformed, the runs were scored on
+            different gold, or they share no system.
+    """
+    from .._scoring import compare_scores
+
+    a = load_results(run_a)
+    b = load_results(run_b)
+    gold_a = a["provenance"].get("gold_sha256")
+    gold_b = b["provenance"].get("gold_sha256")
+    if gold_a != gold_b:
+        raise BenchError(
+            f"{results_path(run_b)}: $.provenance.gold_sha256: {str(gold_b)[:12]}… differs from "
+            f"{results_path(run_a)}'s {str(gold_a)[:12]}… (the runs scored different gold)",
+            exit_code=2,
+        )
+    shared = [name for name in a["results"] if name in b["results"]]
+    if not shared:
+        raise BenchError(
+            f"{results_path(run_a)} and {results_path(run_b)} share no system "
+            f"(A: {', '.join(a['results']) or 'none'}; B: {', '.join(b['results']) or 'none'})",
+            exit_code=2,
+        )
+    bootstrap = a["provenance"].get("bootstrap") or {}
+    samples = int(bootstrap.get("samples", BOOTSTRAP_SAMPLES))
+    seed = int(bootstrap.get("seed", BOOTSTRAP_SEED))
+    systems: dict[str, Any] = {}
+    for name in shared:
+        unordered = compare_scores(
+            a["results"][name], b["results"][name], samples=samples, seed=seed
+        )
+        deltas = _in_report_order(unordered)
+        for layer, metrics in deltas.items():
+            for metric, entry in metrics.items():
+                entry.update(
+                    item_changes(
+                        a["results"][name][layer][metric], b["results"][name][layer][metric]
+                    )
+                )
+        systems[name] = deltas
+    return {
+        "a": str(run_a),
+        "b": str(run_b),
+        "gold_sha256": gold_a,
+        "bootstrap": {"samples": samples, "seed": seed},
+        "only_in_a": [n for n in a["results"] if n not in b["results"]],
+        "only_in_b": [n for n in b["results"] if n not in a["results"]],
+        "systems": systems,
+    }
+
+
+def _in_report_order(deltas: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    from .._scoring import METRICS
+
+    def rank(order: tuple[str, ...] | list[str], key: str) -> tuple[int, str]:
+        return (order.index(key) if key in order else len(order), key)
+
+    layers = list(METRICS)
+    return {
+        layer: {
+            metric: dict(deltas[layer][metric])
+            for metric in sorted(deltas[layer], key=lambda m: rank(METRICS.get(layer, ()), m))
+        }
+        for layer in sorted(deltas, key=lambda name: rank(layers, name))
+    }
+
+
+def _f(value: Any) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+def _signed(value: Any) -> str:
+    return "—" if value is None else f"{value:+.3f}"
+
+
+def render_comparison(comparison: Mapping[str, Any]) -> str:
+    """The comparison as a readable table, with the items gained and lost under each metric."""
+    lines = [f"A: {comparison['a']}", f"B: {comparison['b']}", ""]
+    header = ("system", "layer/metric", "f1 A", "f1 B", "delta", "95% CI", "p")
+    rows: list[tuple[str, ...]] = []
+    details: list[str] = []
+    for system, layers in comparison["systems"].items():
+        for layer, metrics in layers.items():
+            for metric, e in metrics.items():
+                ci = e.get("ci")
+                ci_text = f"[{ci[0]:+.3f}, {ci[1]:+.3f}]" if ci else "—"
+                p = e.get("p_value")
+                rows.append(
+                    (
+                        system,
+                        f"{layer}/{metric}",
+                        _f(e.get("a_f1")),
+                        _f(e.get("b_f1")),
+                        _signed(e.get("delta")),
+                        ci_text,
+                        "—" if p is None else f"{p:.3f}",
+                    )
+                )
+                for sign, key, verb in (
+                    ("+", "gained", "B found, A missed"),
+                    ("-", "lost", "A found, B missed"),
+                ):
+                    items = e.get(key, [])
+                    if not items:
+                        continue
+                    details.append(f"{system} {layer}/{metric}: {len(items)} {verb}")
+                    for item in items[:MAX_ITEMS_SHOWN]:
+                        details.append(f"  {sign} {item['doc_id']} {_describe_item(item)}")
+                    if len(items) > MAX_ITEMS_SHOWN:
+                        details.append(f"  … and {len(items) - MAX_ITEMS_SHOWN} more (--json)")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        cells = [
+            cell.ljust(w) if i < 2 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append("  ".join(cells).rstrip())
+    for key, label in (("only_in_a", "only in A"), ("only_in_b", "only in B")):
+        if comparison.get(key):
+            lines.append(f"{label} (not compared): {', '.join(comparison[key])}")
+    if details:
+        lines += ["", *details]
+    return "\n".join(lines)
+
+
+def compare_command(
+    run_a: Path, run_b: Path, *, as_json: bool = False, out: Callable[[str], None] = print
+) -> int:
+    """Print the comparison of two runs (table, or JSON with ``as_json``); return 0."""
+    comparison = compare_runs(resolve_run(run_a), resolve_run(run_b))
+    if as_json:
+        out(json.dumps(comparison, ensure_ascii=False, indent=2))
+    else:
+        out(render_comparison(comparison))
+    return 0

