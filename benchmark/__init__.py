@@ -25,6 +25,7 @@ from ._models import (
     Span,
     Speaker,
 )
+from ._scoring import SystemScores, compare_scores, score_document, score_results, score_system
 from ._system import System, SystemUnavailable
 
 __version__ = "0.1.0"
@@ -42,9 +43,14 @@ __all__ = [
     "Span",
     "Speaker",
     "System",
+    "SystemScores",
     "SystemUnavailable",
     "__version__",
+    "compare_scores",
     "load_gold",
     "read_annotation",
+    "score_document",
+    "score_results",
+    "score_system",
     "write_annotation",
 ]

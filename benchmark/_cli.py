@@ -262,9 +262,14 @@ def score_cmd(
 @cli.command("report")
 @click.argument("run", type=_PATH)
 def report_cmd(run: Path) -> None:
-    """Regenerate summary.md and report.html of a run folder from its results.json."""
-    from ._report import write_reports
+    """Regenerate summary.md and report.html of a run folder from its results.json.
 
+    RUN may also be a ``latest`` pointer file naming the newest run folder.
+    """
+    from ._report import write_reports
+    from ._run._runner import resolve_run
+
+    run = resolve_run(run)
     write_reports(run, command=f"bench report {run}")
     click.echo(f"wrote {run / 'summary.md'} and {run / 'report.html'}")
 
@@ -298,7 +303,7 @@ def list_cmd(systems_dir: Path | None) -> None:
     help="Folder of the articles (default: the built-in gold's articles/).",
 )
 def agreement_cmd(a_dir: Path, b_dir: Path, articles_dir: Path | None) -> None:
-    """Inter-annotator agreement: pairwise F1 per layer and metric between two annotation folders."""
+    """Inter-annotator agreement: pairwise F1 per layer and metric of two annotation folders."""
     from ._agreement import measure_agreement, render_agreement
     from ._gold import default_gold_dir
 

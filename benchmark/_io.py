@@ -62,6 +62,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except OSError as exc:
         raise BenchError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; written files are ordinary readable files
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

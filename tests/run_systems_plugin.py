@@ -139,5 +139,15 @@ class Dying(Finder):
 
 ADAPTERS = {
     cls.name: cls
-    for cls in (Finder, Raising, Garbage, Hanging, Chatty, Interrupting, Unavailable, Batching, Dying)
+    for cls in (
+        Finder,
+        Raising,
+        Garbage,
+        Hanging,
+        Chatty,
+        Interrupting,
+        Unavailable,
+        Batching,
+        Dying,
+    )
 }

@@ -61,9 +61,7 @@ def test_a_fall_beyond_tolerance_fails_naming_metric_and_amount(tmp_path: Path) 
     run = write_run(tmp_path / "run", {"rules": scores(0.729)})
     code, output = check(run, write_baseline(tmp_path / "b.json", BASE))
     assert code == 1
-    assert (
-        "FAIL rules quotes/attribution f1 fell 0.083 (0.812 -> 0.729), tolerance 0.02" in output
-    )
+    assert "FAIL rules quotes/attribution f1 fell 0.083 (0.812 -> 0.729), tolerance 0.02" in output
 
 
 def test_default_tolerance_applies_when_a_metric_has_none(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""``bench compare``: deltas with paired bootstrap, and the items one run got and the other missed."""
+"""``bench compare``: deltas with paired bootstrap, and the items one run got and one missed."""
 
 from __future__ import annotations
 

@@ -20,10 +20,15 @@ EXPECTED = {
     "Span",
     "Speaker",
     "System",
+    "SystemScores",
     "SystemUnavailable",
     "__version__",
+    "compare_scores",
     "load_gold",
     "read_annotation",
+    "score_document",
+    "score_results",
+    "score_system",
     "write_annotation",
 }
 

@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from benchmark._models import Corpus, Document, Example
+from benchmark._scoring import score_system
+from tests.factories import TINY_TEXT, tiny_annotation
 from tests.run_helpers import make_corpus, make_systems_dir
+
+# In-process pytester runs drop the modules they imported, and numpy cannot be imported twice in
+# one process: score something at import (before any inner run) so the scorer's lazy imports stay.
+_DOCUMENT = Document("tiny", TINY_TEXT)
+score_system(Corpus((Example(_DOCUMENT, tiny_annotation()),)), {}, bootstrap_samples=2)
 
 INI = """
 [pytest]
@@ -37,11 +45,6 @@ def write_baseline(path: Path, finder_f1: float = 0.75) -> None:
 
 @pytest.fixture
 def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
-    # In-process pytester runs drop the modules they imported; numpy cannot be imported twice,
-    # so load the harness here first.
-    import benchmark._run._runner
-    import benchmark._scoring
-    import benchmark._systems.sanity  # noqa: F401
 
     monkeypatch.setenv("BENCH_CACHE_DIR", str(pytester.path / "cache"))
     monkeypatch.setenv("BENCH_TEST_CALLS", str(pytester.path / "calls.log"))

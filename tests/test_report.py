@@ -498,3 +498,11 @@ def test_reports_render_real_scoring_output(tmp_path: Path) -> None:
         pairs = _pairs(tree, doc_id)
         statuses = {c for p in pairs for n in p.find_all("span", "ent") for c in n.classes()}
         assert {"tp", "fp", "fn"} <= statuses or doc_id == DOC_B
+
+
+def test_cli_report_follows_a_latest_pointer(tmp_path: Path) -> None:
+    _, run_dir = write_run(tmp_path)
+    (tmp_path / "latest").write_text(run_dir.name + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["report", str(tmp_path / "latest")])
+    assert result.exit_code == 0, result.output
+    assert (run_dir / "report.html").is_file()

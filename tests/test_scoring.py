@@ -411,7 +411,7 @@ def random_annotation(rng: random.Random, doc_id: str = "d") -> Annotation:
         )
         for _ in range(rng.randint(0, 6))
     )
-    words = "nato will grow defence spending ukraine air paris".split()
+    words = ["nato", "will", "grow", "defence", "spending", "ukraine", "air", "paris"]
     claims = tuple(
         Claim(
             " ".join(rng.sample(words, 4)),

@@ -9,45 +9,55 @@ from benchmark._systems._text import find_quoted_passages, sentences
 from benchmark._systems.rules import RulesSystem
 from benchmark._validate import check_annotation
 
-FERRY = """Harbour council approves new ferry plan
+FERRY = "\n\n".join(
+    [
+        ("Harbour council approves new ferry plan"),
+        (
+            "The Velmora Port Authority on Tuesday approved a plan to double ferry services "
+            "to Ostrik Island."
+        ),
+        (
+            "“This is the most important decision we have taken in a decade,” Marta "
+            "Kellingsen told reporters in Calveston. “The island has waited long enough.”"
+        ),
+        (
+            "Kellingsen, the authority’s chairwoman, said the first new vessel would arrive "
+            "in March 2026."
+        ),
+        (
+            "‘We are not against ferries,’ said Dorian Pell, a spokesman for the fishermen. "
+            "‘We are against losing our harbour.’"
+        ),
+        ("He added that the fishermen would meet on Friday."),
+        ('Transport Minister Lena Ashgrove said: "The state will cover half of the cost."'),
+        ("According to Ashgrove, the project will create 300 jobs."),
+        ("«Nous verrons,» replied the mayor of Calveston, Jules Arnaud."),
+        (
+            "“When I was a boy, my father told me ‘never trust the tide,’ and I still believe "
+            "it,” Pell said."
+        ),
+        (
+            "“The first paragraph of a long statement goes here, explaining the background in "
+            "detail."
+        ),
+        ("“The second paragraph continues the same statement and ends it,” the authority said."),
+    ]
+)
 
-The Velmora Port Authority on Tuesday approved a plan to double ferry services to Ostrik Island.
-
-“This is the most important decision we have taken in a decade,” Marta Kellingsen told reporters in Calveston. “The island has waited long enough.”
-
-Kellingsen, the authority’s chairwoman, said the first new vessel would arrive in March 2026.
-
-‘We are not against ferries,’ said Dorian Pell, a spokesman for the fishermen. ‘We are against losing our harbour.’
-
-He added that the fishermen would meet on Friday.
-
-Transport Minister Lena Ashgrove said: "The state will cover half of the cost."
-
-According to Ashgrove, the project will create 300 jobs.
-
-«Nous verrons,» replied the mayor of Calveston, Jules Arnaud.
-
-“When I was a boy, my father told me ‘never trust the tide,’ and I still believe it,” Pell said.
-
-“The first paragraph of a long statement goes here, explaining the background in detail.
-
-“The second paragraph continues the same statement and ends it,” the authority said.
-"""
-
-SUMMIT = """Ministers meet in Dravik
-
-Foreign Minister Oskar Brandtvold warned on Monday that the talks could collapse.
-
-“We will not accept any delay,” Brandtvold said. “The deadline is firm.”
-
-The minister also met Nadia Folau, the head of the Serovian delegation.
-
-“We came here in good faith,’ Folau said, adding that her team would stay until Thursday.
-
-Serovian officials said the proposal was “a step in the right direction.”
-
-Brandtvold said the two sides were “closer than ever” to a deal.
-"""
+SUMMIT = "\n\n".join(
+    [
+        ("Ministers meet in Dravik"),
+        ("Foreign Minister Oskar Brandtvold warned on Monday that the talks could collapse."),
+        ("“We will not accept any delay,” Brandtvold said. “The deadline is firm.”"),
+        ("The minister also met Nadia Folau, the head of the Serovian delegation."),
+        (
+            "“We came here in good faith,’ Folau said, adding that her team would stay until "
+            "Thursday."
+        ),
+        ("Serovian officials said the proposal was “a step in the right direction.”"),
+        ("Brandtvold said the two sides were “closer than ever” to a deal."),
+    ]
+)
 
 
 def _extract(text: str, **params: object) -> tuple[Document, Annotation]:
@@ -159,7 +169,7 @@ def test_claims_have_sources_and_evidence() -> None:
 
 
 def test_text_helpers() -> None:
-    text = "He said: “One. Two.” Then ‘three’ and \"four\"."
+    text = 'He said: “One. Two.” Then ‘three’ and "four".'
     found = [text[p.start : p.end] for p in find_quoted_passages(text)]
     assert found == ["One. Two.", "three", "four"]
     assert len(sentences("Dr. Who left. U.S. troops came. Fine!")) == 3

@@ -376,13 +376,14 @@ def write_run(
         for doc_id, annotation in sorted(found.items()):
             write_annotation(out_dir / "predictions" / system / f"{doc_id}.json", annotation)
     write_json(out_dir / "results.json", results)
-    render_reports(out_dir, results, corpus, on_note=on_note)
+    render_reports(out_dir, results, corpus, run.predictions, on_note=on_note)
 
 
 def render_reports(
     out_dir: Path,
     results: Mapping[str, Any],
     corpus: Corpus,
+    predictions: Mapping[str, Mapping[str, Annotation]],
     *,
     on_note: Callable[[str], None] = lambda _: None,
 ) -> None:
@@ -398,7 +399,7 @@ def render_reports(
         on_note("summary.md and report.html not written: the report renderers are missing")
         return
     atomic_write_text(out_dir / "summary.md", render_md(dict(results)))
-    html = render_html(dict(results), corpus, out_dir / "predictions")
+    html = render_html(dict(results), corpus, predictions)
     atomic_write_text(out_dir / "report.html", html)
 
 

@@ -64,105 +64,634 @@ QUOTE_ONLY_VERBS = _verb_forms(
 REPORTING_VERBS = SAY_VERBS | THAT_VERBS | QUOTE_ONLY_VERBS
 
 SPEECH_NOUNS = frozenset(
-    "statement remarks comments words message notice warning interview speech tweet post".split()
+    [
+        "statement",
+        "remarks",
+        "comments",
+        "words",
+        "message",
+        "notice",
+        "warning",
+        "interview",
+        "speech",
+        "tweet",
+        "post",
+    ]
 )
 
-PRONOUNS = frozenset("he she they".split())
+PRONOUNS = frozenset(["he", "she", "they"])
 
 CORE_TITLES = frozenset(
-    """president president-elect minister secretary secretary-general chancellor king queen
-    prince princess pope senator sen representative rep governor gov mayor chief director ceo
-    chairman chairwoman chair chairperson spokesman spokeswoman spokesperson ambassador
-    commissioner judge premier general gen mr mrs ms dr prof professor lieutenant colonel captain
-    admiral commander leader sheikh emir sultan archbishop bishop cardinal rabbi imam envoy lord
-    lady sir dame head counterpart official officials adviser advisor aide executive founder
-    coach manager economist analyst negotiator diplomat attorney lawyer sheriff inspector
-    superintendent deputy vice-president vice-chancellor boss""".split()
+    [
+        "president",
+        "president-elect",
+        "minister",
+        "secretary",
+        "secretary-general",
+        "chancellor",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "pope",
+        "senator",
+        "sen",
+        "representative",
+        "rep",
+        "governor",
+        "gov",
+        "mayor",
+        "chief",
+        "director",
+        "ceo",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "chairperson",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "ambassador",
+        "commissioner",
+        "judge",
+        "premier",
+        "general",
+        "gen",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "professor",
+        "lieutenant",
+        "colonel",
+        "captain",
+        "admiral",
+        "commander",
+        "leader",
+        "sheikh",
+        "emir",
+        "sultan",
+        "archbishop",
+        "bishop",
+        "cardinal",
+        "rabbi",
+        "imam",
+        "envoy",
+        "lord",
+        "lady",
+        "sir",
+        "dame",
+        "head",
+        "counterpart",
+        "official",
+        "officials",
+        "adviser",
+        "advisor",
+        "aide",
+        "executive",
+        "founder",
+        "coach",
+        "manager",
+        "economist",
+        "analyst",
+        "negotiator",
+        "diplomat",
+        "attorney",
+        "lawyer",
+        "sheriff",
+        "inspector",
+        "superintendent",
+        "deputy",
+        "vice-president",
+        "vice-chancellor",
+        "boss",
+    ]
 )
 """Head nouns of titles and functions (lowercase)."""
 
 TITLE_MODIFIERS = frozenset(
-    """foreign prime vice deputy defence defense finance interior former acting first chief
-    general state home health economy trade energy attorney top senior high supreme executive
-    managing press military security national of the""".split()
+    [
+        "foreign",
+        "prime",
+        "vice",
+        "deputy",
+        "defence",
+        "defense",
+        "finance",
+        "interior",
+        "former",
+        "acting",
+        "first",
+        "chief",
+        "general",
+        "state",
+        "home",
+        "health",
+        "economy",
+        "trade",
+        "energy",
+        "attorney",
+        "top",
+        "senior",
+        "high",
+        "supreme",
+        "executive",
+        "managing",
+        "press",
+        "military",
+        "security",
+        "national",
+        "of",
+        "the",
+    ]
 )
 """Words that may precede or follow a title head inside a title (``Foreign Minister``)."""
 
 GROUP_SPEAKERS = frozenset(
-    "officials spokesman spokeswoman spokesperson sources diplomats authorities".split()
+    ["officials", "spokesman", "spokeswoman", "spokesperson", "sources", "diplomats", "authorities"]
 )
 
 ORG_SUFFIXES = frozenset(
-    """inc inc. corp corp. ltd ltd. llc plc co group company corporation council ministry
-    organization organisation alliance union party bank agency commission committee court
-    parliament congress senate assembly university institute association federation foundation
-    department office forces army navy police times post news press fund board service society
-    league club church government cabinet airlines airways motors holdings partners network
-    network times journal tribune herald guardian telegraph review gazette media television
-    radio broadcasting school college academy hospital centre center program programme
-    secretariat directorate command guard brigade front movement coalition authority
-    authorities""".split()
+    [
+        "inc",
+        "inc.",
+        "corp",
+        "corp.",
+        "ltd",
+        "ltd.",
+        "llc",
+        "plc",
+        "co",
+        "group",
+        "company",
+        "corporation",
+        "council",
+        "ministry",
+        "organization",
+        "organisation",
+        "alliance",
+        "union",
+        "party",
+        "bank",
+        "agency",
+        "commission",
+        "committee",
+        "court",
+        "parliament",
+        "congress",
+        "senate",
+        "assembly",
+        "university",
+        "institute",
+        "association",
+        "federation",
+        "foundation",
+        "department",
+        "office",
+        "forces",
+        "army",
+        "navy",
+        "police",
+        "times",
+        "post",
+        "news",
+        "press",
+        "fund",
+        "board",
+        "service",
+        "society",
+        "league",
+        "club",
+        "church",
+        "government",
+        "cabinet",
+        "airlines",
+        "airways",
+        "motors",
+        "holdings",
+        "partners",
+        "network",
+        "network",
+        "times",
+        "journal",
+        "tribune",
+        "herald",
+        "guardian",
+        "telegraph",
+        "review",
+        "gazette",
+        "media",
+        "television",
+        "radio",
+        "broadcasting",
+        "school",
+        "college",
+        "academy",
+        "hospital",
+        "centre",
+        "center",
+        "program",
+        "programme",
+        "secretariat",
+        "directorate",
+        "command",
+        "guard",
+        "brigade",
+        "front",
+        "movement",
+        "coalition",
+        "authority",
+        "authorities",
+    ]
 )
 
 ORG_HEADS = frozenset(
-    "university ministry department bank council office institute court church board".split()
+    [
+        "university",
+        "ministry",
+        "department",
+        "bank",
+        "council",
+        "office",
+        "institute",
+        "court",
+        "church",
+        "board",
+    ]
 )
 
 PLACE_PREFIXES = frozenset(
-    """north south east west new saint st san santa los las upper lower great united central
-    northern southern eastern western""".split()
+    [
+        "north",
+        "south",
+        "east",
+        "west",
+        "new",
+        "saint",
+        "st",
+        "san",
+        "santa",
+        "los",
+        "las",
+        "upper",
+        "lower",
+        "great",
+        "united",
+        "central",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+    ]
 )
 
 LOC_WORDS = frozenset(
-    """europe asia africa america americas antarctica oceania arctic antarctic pacific
-    atlantic mediterranean caribbean balkans sahel sahara baltic ocean sea gulf river lake
-    mountains valley desert island islands peninsula coast strait bay""".split()
+    [
+        "europe",
+        "asia",
+        "africa",
+        "america",
+        "americas",
+        "antarctica",
+        "oceania",
+        "arctic",
+        "antarctic",
+        "pacific",
+        "atlantic",
+        "mediterranean",
+        "caribbean",
+        "balkans",
+        "sahel",
+        "sahara",
+        "baltic",
+        "ocean",
+        "sea",
+        "gulf",
+        "river",
+        "lake",
+        "mountains",
+        "valley",
+        "desert",
+        "island",
+        "islands",
+        "peninsula",
+        "coast",
+        "strait",
+        "bay",
+    ]
 )
 """Continents, oceans and geographic feature words (type LOC)."""
 
-GPE_ACRONYMS = frozenset("US U.S. USA U.S.A. UK U.K. UAE U.A.E.".split())
+GPE_ACRONYMS = frozenset(["US", "U.S.", "USA", "U.S.A.", "UK", "U.K.", "UAE", "U.A.E."])
 
 PLACE_PREPOSITIONS = frozenset(
-    "in from to at into across near throughout outside inside toward towards via visit".split()
+    [
+        "in",
+        "from",
+        "to",
+        "at",
+        "into",
+        "across",
+        "near",
+        "throughout",
+        "outside",
+        "inside",
+        "toward",
+        "towards",
+        "via",
+        "visit",
+    ]
 )
 
-CONNECTORS = frozenset("of de del della der van von da di du la le bin al el dos das y".split())
+CONNECTORS = frozenset(
+    [
+        "of",
+        "de",
+        "del",
+        "della",
+        "der",
+        "van",
+        "von",
+        "da",
+        "di",
+        "du",
+        "la",
+        "le",
+        "bin",
+        "al",
+        "el",
+        "dos",
+        "das",
+        "y",
+    ]
+)
 
 MONTHS = frozenset(
-    """january february march april may june july august september october november
-    december""".split()
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
 )
-WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+WEEKDAYS = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
 
 COMMON_WORDS = frozenset(
-    """a an the this that these those it its he she they we i you him her them us me our your
-    their his my but and or so yet still meanwhile instead however as at in on for with while
-    when what who whom whose why how where there here if after before since although though
-    because does do did is are was were be been has have had will would can could should may
-    might must shall not no yes all any some many most much more less few both each every such
-    other another just also only even now then today yesterday tomorrow last next first second
-    finally according based sign subscribe read click share follow photo image video watch
-    advertisement related by of to from into about over under again once than too very
-    well let like see new one two three four five six seven eight nine ten said says say
-    mr mrs ms dr allies ally""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "he",
+        "she",
+        "they",
+        "we",
+        "i",
+        "you",
+        "him",
+        "her",
+        "them",
+        "us",
+        "me",
+        "our",
+        "your",
+        "their",
+        "his",
+        "my",
+        "but",
+        "and",
+        "or",
+        "so",
+        "yet",
+        "still",
+        "meanwhile",
+        "instead",
+        "however",
+        "as",
+        "at",
+        "in",
+        "on",
+        "for",
+        "with",
+        "while",
+        "when",
+        "what",
+        "who",
+        "whom",
+        "whose",
+        "why",
+        "how",
+        "where",
+        "there",
+        "here",
+        "if",
+        "after",
+        "before",
+        "since",
+        "although",
+        "though",
+        "because",
+        "does",
+        "do",
+        "did",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "may",
+        "might",
+        "must",
+        "shall",
+        "not",
+        "no",
+        "yes",
+        "all",
+        "any",
+        "some",
+        "many",
+        "most",
+        "much",
+        "more",
+        "less",
+        "few",
+        "both",
+        "each",
+        "every",
+        "such",
+        "other",
+        "another",
+        "just",
+        "also",
+        "only",
+        "even",
+        "now",
+        "then",
+        "today",
+        "yesterday",
+        "tomorrow",
+        "last",
+        "next",
+        "first",
+        "second",
+        "finally",
+        "according",
+        "based",
+        "sign",
+        "subscribe",
+        "read",
+        "click",
+        "share",
+        "follow",
+        "photo",
+        "image",
+        "video",
+        "watch",
+        "advertisement",
+        "related",
+        "by",
+        "of",
+        "to",
+        "from",
+        "into",
+        "about",
+        "over",
+        "under",
+        "again",
+        "once",
+        "than",
+        "too",
+        "very",
+        "well",
+        "let",
+        "like",
+        "see",
+        "new",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "said",
+        "says",
+        "say",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "allies",
+        "ally",
+    ]
 )
 """Capitalised only because they begin a sentence (lowercase compared)."""
 
 CLAUSE_STARTERS_TO_SKIP = frozenset(
-    """instead however meanwhile still also moreover furthermore nevertheless nonetheless
-    besides indeed yet so but and then thus therefore consequently finally""".split()
+    [
+        "instead",
+        "however",
+        "meanwhile",
+        "still",
+        "also",
+        "moreover",
+        "furthermore",
+        "nevertheless",
+        "nonetheless",
+        "besides",
+        "indeed",
+        "yet",
+        "so",
+        "but",
+        "and",
+        "then",
+        "thus",
+        "therefore",
+        "consequently",
+        "finally",
+    ]
 )
 """Author connectors left out of an indirect quote's span."""
 
 STOP_AFTER_SPEAKER = frozenset(
-    """at in on during after before to while with who when as adding according from of for
-    about following amid ahead near over""".split()
+    [
+        "at",
+        "in",
+        "on",
+        "during",
+        "after",
+        "before",
+        "to",
+        "while",
+        "with",
+        "who",
+        "when",
+        "as",
+        "adding",
+        "according",
+        "from",
+        "of",
+        "for",
+        "about",
+        "following",
+        "amid",
+        "ahead",
+        "near",
+        "over",
+    ]
 )
 """Words that end a speaker noun phrase after a postposed reporting verb."""
 
 NOT_CLAUSE_START = frozenset(
-    """at in on to of for with during after before about against by from into over under
-    goodbye hello thanks nothing""".split()
+    [
+        "at",
+        "in",
+        "on",
+        "to",
+        "of",
+        "for",
+        "with",
+        "during",
+        "after",
+        "before",
+        "about",
+        "against",
+        "by",
+        "from",
+        "into",
+        "over",
+        "under",
+        "goodbye",
+        "hello",
+        "thanks",
+        "nothing",
+    ]
 )
 
 WEB_BOILERPLATE = (

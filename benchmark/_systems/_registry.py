@@ -39,6 +39,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import importlib.metadata
@@ -133,7 +134,8 @@ def config_hash(adapter: str, params: Mapping[str, Any], version: str | None) ->
     """The sha256 of the canonical JSON of adapter, params and version.
 
     Example:
-        >>> config_hash("rules", {"b": 1, "a": 2}, "1") == config_hash("rules", {"a": 2, "b": 1}, "1")
+        >>> one = config_hash("r", {"b": 1, "a": 2}, "1")
+        >>> one == config_hash("r", {"a": 2, "b": 1}, "1")
         True
     """
     payload = {"adapter": adapter, "params": params, "version": version}
@@ -235,7 +237,9 @@ def _is_adapter_class(obj: Any, module: ModuleType) -> bool:
 
 
 def _import_by_path(path: Path) -> ModuleType:
-    module_name = f"benchmark_systems_dir.{path.stem}_{hashlib.sha1(str(path).encode()).hexdigest()[:8]}"
+    module_name = (
+        f"benchmark_systems_dir.{path.stem}_{hashlib.sha1(str(path).encode()).hexdigest()[:8]}"
+    )
     if module_name in sys.modules:
         return sys.modules[module_name]
     spec = importlib.util.spec_from_file_location(module_name, path)
@@ -490,7 +494,9 @@ def load_system(
         ('empty', 'extract')
     """
     info = (
-        name_or_info if isinstance(name_or_info, SystemInfo) else find_system(name_or_info, systems_dir)
+        name_or_info
+        if isinstance(name_or_info, SystemInfo)
+        else find_system(name_or_info, systems_dir)
     )
     if info.status.startswith("error"):
         raise BenchError(f"system {info.name!r}: {info.status}")
@@ -509,10 +515,8 @@ def load_system(
     except (ValueError, KeyError) as exc:
         raise BenchError(f"{info.source}: params: {exc}") from None
     if getattr(system, "name", None) != info.name:
-        try:
+        with contextlib.suppress(AttributeError):
             system.name = info.name
-        except AttributeError:
-            pass
     return system  # type: ignore[no-any-return]
 
 
@@ -538,6 +542,6 @@ def format_system_table(infos: list[SystemInfo]) -> str:
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
     lines = []
     for row in [header, *rows]:
-        cells = [cell.ljust(width) for cell, width in zip(row[:-1], widths)]
+        cells = [cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=False)]
         lines.append("  ".join([*cells, row[-1]]).rstrip())
     return "\n".join(lines)

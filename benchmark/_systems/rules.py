@@ -50,8 +50,8 @@ def kebab(name: str) -> str:
     """A kebab-case ASCII id for a name.
 
     Example:
-        >>> kebab("José-María O’Neil Jr.")
-        'jose-maria-o-neil-jr'
+        >>> kebab("María-Luisa O’Neil Jr.")
+        'maria-luisa-o-neil-jr'
     """
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "x"
@@ -144,9 +144,7 @@ class _Extractor:
         self.opt = options
         self.sents = sentences(self.text)
         self.tokens = _split_glued(self.text, words(self.text))
-        self.lower_words = {
-            self.text[s:e] for s, e in self.tokens if self.text[s:e][:1].islower()
-        }
+        self.lower_words = {self.text[s:e] for s, e in self.tokens if self.text[s:e][:1].islower()}
         self.mentions: list[_Mention] = []
         self.people: list[_Person] = []
         self.title_aliases: dict[str, _Person] = {}
@@ -188,9 +186,7 @@ class _Extractor:
         return all(ch in SPACES + QUOTE_CHARS + "([-—–" for ch in prefix)
 
     def _prev_word(self, offset: int) -> str:
-        match = re.search(
-            r"(\w+)[" + SPACES + r"(\[]+$", self.text[max(0, offset - 40) : offset]
-        )
+        match = re.search(r"(\w+)[" + SPACES + r"(\[]+$", self.text[max(0, offset - 40) : offset])
         return match.group(1) if match else ""
 
     def _next_word(self, offset: int) -> str:
@@ -226,7 +222,7 @@ class _Extractor:
             if not toks:
                 continue
             caps = sum(1 for t in toks if t[:1].isupper() or t.lower() in lex.CONNECTORS)
-            ends_sentence = self.text[para.end - 1] in ".!?”\"’"
+            ends_sentence = self.text[para.end - 1] in '.!?”"’'
             if len(toks) <= 12 and caps / len(toks) > 0.6 and not ends_sentence:
                 out.append(para)
         return out
@@ -315,7 +311,11 @@ class _Extractor:
             if (
                 word.lower() in lex.COMMON_WORDS
                 or word.lower() in self.lower_words
-                or (not elsewhere[word] and not _is_acronym(word) and not self._followed_by_verb(end))
+                or (
+                    not elsewhere[word]
+                    and not _is_acronym(word)
+                    and not self._followed_by_verb(end)
+                )
             ):
                 return []
         if single and toks[0].lower() in lex.COMMON_WORDS and not _is_acronym(toks[0]):
@@ -403,11 +403,12 @@ class _Extractor:
     def _person_at(self, span: Span) -> _Mention | None:
         best = None
         for m in self.mentions:
-            if m.type in {"PERSON", "ORG", "GPE", "NORP"} and span.start <= m.start and (
-                m.end <= span.end
-            ):
-                if best is None or (m.type == "PERSON" and best.type != "PERSON"):
-                    best = m
+            if (
+                m.type in {"PERSON", "ORG", "GPE", "NORP"}
+                and span.start <= m.start
+                and (m.end <= span.end)
+            ) and (best is None or (m.type == "PERSON" and best.type != "PERSON")):
+                best = m
         return best
 
     def _quotes(self) -> list[Quote]:
@@ -467,7 +468,9 @@ class _Extractor:
                 words_ = [w.lower().strip(".") for w in phrase.split()]
                 if words_ and any(w in lex.CORE_TITLES for w in words_[-3:]) and len(words_) <= 7:
                     self._remember(m, phrase)
-            right = re.match(r",[ \u00a0]+((?:the|a|an|its|his|her) [\w’'‘ -]{2,60}?),", text[m.end :])
+            right = re.match(
+                r",[ \u00a0]+((?:the|a|an|its|his|her) [\w’'‘ -]{2,60}?),", text[m.end :]
+            )
             if right:
                 phrase = right.group(1)
                 if any(w.lower() in lex.CORE_TITLES for w in phrase.split()):
@@ -550,8 +553,10 @@ class _Extractor:
             person = self.title_aliases.get(key)
             if person is None and mention is not None:
                 person = self.title_aliases.get(f"@{text[mention.start : mention.end]}")
-            if person is None and mention is not None and any(
-                w in lex.GROUP_SPEAKERS for w in words_
+            if (
+                person is None
+                and mention is not None
+                and any(w in lex.GROUP_SPEAKERS for w in words_)
             ):
                 group = self._person_for(mention)
                 self._add_alias(group, phrase)
@@ -567,11 +572,11 @@ class _Extractor:
             return _Attribution(phrase, Span(s, e), None)
         if len(words_) == 2 and words_[0] == "the":
             for m in reversed(self.mentions):
-                if m.type == "ORG" and m.end <= s:
-                    if self.text[m.start : m.end].lower().split()[-1] == words_[1]:
-                        group = self._person_for(m)
-                        self._add_alias(group, phrase)
-                        return _Attribution(group.name, Span(s, e), None)
+                head = self.text[m.start : m.end].lower().split()[-1]
+                if m.type == "ORG" and m.end <= s and head == words_[1]:
+                    group = self._person_for(m)
+                    self._add_alias(group, phrase)
+                    return _Attribution(group.name, Span(s, e), None)
         return None
 
     def _recent_subject(self, offset: int) -> _Mention | None:
@@ -606,8 +611,7 @@ class _Extractor:
             if prev_attr.speaker is not None and (
                 prev_passage.continues
                 or (same_paragraph and prev_attr.cue_span is not None)
-                or self._paragraph_is_quote(passage)
-                and self._quote_ended_paragraph(prev_passage)
+                or (self._paragraph_is_quote(passage) and self._quote_ended_paragraph(prev_passage))
             ):
                 found = prev_attr
         if found is None:
@@ -709,7 +713,7 @@ class _Extractor:
         candidates = [Span(start + p.start(), start + p.end()) for p in parts]
         resolved = [self._resolve(c) for c in candidates]
         best = None
-        for c, r in zip(candidates, resolved):
+        for c, r in zip(candidates, resolved, strict=False):
             if r is None:
                 continue
             mention = self._person_at(c)
@@ -839,10 +843,13 @@ class _Extractor:
             if ch == "," and text[i - 1 : i] not in CLOSE_DOUBLE + CLOSE_SINGLE + '"':
                 if not _inside_quote(text, sent.start, i):
                     cuts.append((i, i + 1))
-            elif ch in CLOSE_DOUBLE + CLOSE_SINGLE + '"' and text[i + 1 : i + 2] in (" ", ","):
-                if not _inside_quote(text, sent.start, i + 1):
-                    tail = i + 2 if text[i + 1] == "," else i + 1
-                    cuts.append((i + 1, tail))
+            elif (
+                ch in CLOSE_DOUBLE + CLOSE_SINGLE + '"'
+                and text[i + 1 : i + 2] in (" ", ",")
+                and not _inside_quote(text, sent.start, i + 1)
+            ):
+                tail = i + 2 if text[i + 1] == "," else i + 1
+                cuts.append((i + 1, tail))
         for clause_end, tail_start in reversed(cuts):
             tail = text[tail_start:body_end]
             according = re.match(r"[" + SPACES + r"]*according to (.+)$", tail)
@@ -877,11 +884,15 @@ class _Extractor:
         return None
 
     def _preposed(self, sent: Span, body_end: int) -> tuple[Span, _Attribution] | None:
-        """``X said (that) S``, ``X told Y (that) S``, ``…, saying (that) S``, ``According to X, S``."""
+        """``X said (that) S``, ``X told Y (that) S``, ``…, saying S``, ``According to X, S``."""
         text = self.text
-        according = re.match(r"[Aa]ccording to ([^,]{2,80}),[" + SPACES + r"]+", text[sent.start : body_end])
+        according = re.match(
+            r"[Aa]ccording to ([^,]{2,80}),[" + SPACES + r"]+", text[sent.start : body_end]
+        )
         if according:
-            resolved = self._resolve_apposition(sent.start + according.start(1), sent.start + according.end(1))
+            resolved = self._resolve_apposition(
+                sent.start + according.start(1), sent.start + according.end(1)
+            )
             if resolved is not None:
                 cue = Span(sent.start, sent.start + 9)
                 return Span(sent.start + according.end(), body_end), _Attribution(
@@ -924,7 +935,9 @@ class _Extractor:
                 return None  # a direct quotation follows the cue
             if word == "saying":
                 subject_end = self._main_verb_start(sent, s)
-                resolved = self._resolve_apposition(sent.start, subject_end) if subject_end else None
+                resolved = (
+                    self._resolve_apposition(sent.start, subject_end) if subject_end else None
+                )
             else:
                 subject_start = _clause_start(text, sent.start, s)
                 j_end = s
@@ -936,7 +949,10 @@ class _Extractor:
             if resolved is None:
                 continue
             clause_end = body_end
-            author_tail = re.search(r",[" + SPACES + r"]+but[" + SPACES + r"]+(?:he|she|they|it)\b", text[clause_start:body_end])
+            author_tail = re.search(
+                r",[" + SPACES + r"]+but[" + SPACES + r"]+(?:he|she|they|it)\b",
+                text[clause_start:body_end],
+            )
             if author_tail:
                 clause_end = clause_start + author_tail.start()
             return Span(clause_start, clause_end), _Attribution(
@@ -994,13 +1010,11 @@ class _Extractor:
             if inside:
                 for quote in inside:
                     source = quote.speaker or AUTHOR
-                    pieces = (
-                        sentences(text, quote.span) if quote.kind == "direct" else [quote.span]
-                    )
+                    pieces = sentences(text, quote.span) if quote.kind == "direct" else [quote.span]
                     for piece in pieces:
-                        if piece.start < sent.start or piece.start >= sent.end:
-                            if quote.start < sent.start:
-                                continue
+                        outside = piece.start < sent.start or piece.start >= sent.end
+                        if outside and quote.start < sent.start:
+                            continue
                         self._add_claim(claims, piece, source)
                 continue
             self._add_claim(claims, sent, AUTHOR)
@@ -1028,9 +1042,11 @@ class _Extractor:
         for para in paragraphs(self.text):
             chunk = self.text[para.start : para.end]
             low = chunk.lower()
-            if len(chunk.split()) < 4 or any(low.startswith(b) for b in lex.WEB_BOILERPLATE):
-                out.append(para)
-            elif any(p.start == para.start for p in self._title_case_paragraphs()):
+            if (
+                len(chunk.split()) < 4
+                or any(low.startswith(b) for b in lex.WEB_BOILERPLATE)
+                or any(p.start == para.start for p in self._title_case_paragraphs())
+            ):
                 out.append(para)
         return out
 
@@ -1038,17 +1054,84 @@ class _Extractor:
 # --- module helpers ----------------------------------------------------------------------------
 
 _DETERMINERS = frozenset(
-    "the a an this that these those but and or so yet still meanwhile instead however".split()
+    [
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "these",
+        "those",
+        "but",
+        "and",
+        "or",
+        "so",
+        "yet",
+        "still",
+        "meanwhile",
+        "instead",
+        "however",
+    ]
 )
 
 _AUX_ADVERBS = frozenset(
-    """has have had also already again then later further repeatedly once is was will would
-    has also just recently previously on wednesday""".split()
+    [
+        "has",
+        "have",
+        "had",
+        "also",
+        "already",
+        "again",
+        "then",
+        "later",
+        "further",
+        "repeatedly",
+        "once",
+        "is",
+        "was",
+        "will",
+        "would",
+        "has",
+        "also",
+        "just",
+        "recently",
+        "previously",
+        "on",
+        "wednesday",
+    ]
 )
 
 _FUNCTION_AFTER = frozenset(
-    """and or but has have had is are was were will would said says to of in on at for with
-    by from that which who as than""".split()
+    [
+        "and",
+        "or",
+        "but",
+        "has",
+        "have",
+        "had",
+        "is",
+        "are",
+        "was",
+        "were",
+        "will",
+        "would",
+        "said",
+        "says",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "by",
+        "from",
+        "that",
+        "which",
+        "who",
+        "as",
+        "than",
+    ]
 )
 
 
@@ -1160,7 +1243,7 @@ def _next_open_mark(text: str, start: int, limit: int) -> int:
 
 
 def _split_glued(text: str, tokens: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Split tokens glued by a lost space (``RussiaChina``) at the inner capital."""
+    """Split tokens glued by a lost space (``PortoLisbon``) at the inner capital."""
     out = []
     for s, e in tokens:
         tok = text[s:e]
@@ -1180,14 +1263,18 @@ def _drop_overlaps(mentions: list[_Mention]) -> list[_Mention]:
     return sorted(kept, key=lambda m: m.start)
 
 
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
+)
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _NUMBER_WORD = r"(?:a few|a couple of|several|two|three|four|five|six|seven|eight|nine|ten|\d+)"
 _DATE_PATTERNS = [
     rf"\b{_WEEKDAY}(?:,? {_MONTH} \d{{1,2}}(?:,? \d{{4}})?)?\b",
     rf"\b{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?(?:, \d{{4}})?(?!\w)",
     rf"\b\d{{1,2}} {_MONTH}(?: \d{{4}})?(?!\w)",
-    rf"\b(?:in|In|of|since|Since|until|by|from|early|late|mid|last|next|this) (?P<d>{_MONTH}(?: \d{{4}})?)(?!\w)",
+    rf"\b(?:in|In|of|since|Since|until|by|from|early|late|mid|last|next|this) "
+    rf"(?P<d>{_MONTH}(?: \d{{4}})?)(?!\w)",
     rf"\b(?!May\b){_MONTH}(?: \d{{4}})?(?!\w)",
     r"\b(?:in|In|since|Since|until|by|of|from|to|early|late|mid|before|after) "
     r"(?P<d>(?:the )?(?:1[89]|20)\d\d(?:s)?)\b",

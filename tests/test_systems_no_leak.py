@@ -1,0 +1,128 @@
+"""Systems never special-case the seed articles and never read gold/ (DESIGN §7).
+
+(a) No file under ``benchmark/_systems/`` or ``systems/`` contains a proper name, a five-word run or
+a doc id of the seed articles. Names are the capitalised words of the articles that the articles
+never write in lowercase, minus a short allowlist of generic vocabulary (calendar words, titles,
+continents and oceans, which a generic lexicon may legitimately hold).
+(b) Running every offline system except the oracle (which the runner hands the gold) on a copy of
+an article opens no path under ``gold/`` (checked with an audit hook on "open" events).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchmark._gold import default_gold_dir
+from benchmark._io import read_document
+from benchmark._systems import discover_systems, load_system
+
+ROOT = Path(__file__).resolve().parent.parent
+CHECKED_DIRS = [ROOT / "benchmark" / "_systems", ROOT / "systems"]
+ARTICLES = sorted((default_gold_dir() / "articles").glob("*.txt"))
+
+_GENERIC_WORDS = """
+january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday president minister secretary general
+foreign state council alliance university north south east west new united states pacific
+atlantic europe european africa asia asian the this that what while still instead meanwhile
+joint allies subscribe sign now daily headlines author picture based does there they he she
+we it if as for with but and our any just so head therefore
+"""
+# calendar, titles, function words that start sentences, generic geography and institutions
+GENERIC = frozenset(re.findall(r"\w+", _GENERIC_WORDS))
+
+WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def _checked_files() -> list[Path]:
+    files = []
+    for folder in CHECKED_DIRS:
+        if folder.is_dir():
+            files += [
+                p
+                for p in folder.rglob("*")
+                if p.is_file() and p.suffix in {".py", ".yaml", ".yml", ".md", ".json", ".txt"}
+            ]
+    return files
+
+
+def _seed_names(text: str) -> set[str]:
+    lowercase = {w for w in WORD.findall(text) if w[:1].islower()}
+    names = set()
+    for word in WORD.findall(text):
+        low = word.lower()
+        if word[:1].isupper() and len(word) >= 4 and low not in lowercase and low not in GENERIC:
+            names.add(word)
+    return names
+
+
+def _ngrams(text: str, n: int = 5) -> set[tuple[str, ...]]:
+    words = [w.lower() for w in WORD.findall(text)]
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+
+@pytest.mark.skipif(not ARTICLES, reason="no seed articles")
+def test_no_seed_names_strings_or_ids_in_systems() -> None:
+    texts = [p.read_text(encoding="utf-8") for p in ARTICLES]
+    names = set().union(*(_seed_names(t) for t in texts))
+    grams = set().union(*(_ngrams(t) for t in texts))
+    doc_ids = {p.stem for p in ARTICLES} | {p.stem.split("_", 1)[-1] for p in ARTICLES}
+    assert len(names) > 10 and "Stoltenberg" in names  # the detector itself works
+    problems = []
+    for path in _checked_files():
+        content = path.read_text(encoding="utf-8", errors="replace")
+        words = {w.lower() for w in WORD.findall(content)}
+        for name in sorted(names):
+            if name.lower() in words:
+                problems.append(f"{path.relative_to(ROOT)}: seed name {name!r}")
+        for gram in sorted(_ngrams(content) & grams):
+            problems.append(f"{path.relative_to(ROOT)}: seed text {' '.join(gram)!r}")
+        for doc_id in doc_ids:
+            if doc_id in content:
+                problems.append(f"{path.relative_to(ROOT)}: doc id {doc_id!r}")
+    assert problems == [], "\n".join(problems)
+
+
+_OPENED: list[str] = []
+_RECORDING: list[bool] = [False]
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    if _RECORDING[0] and event == "open" and args and isinstance(args[0], (str, bytes, Path)):
+        _OPENED.append(str(args[0] if not isinstance(args[0], bytes) else args[0].decode()))
+
+
+sys.addaudithook(_audit)
+
+
+@pytest.mark.skipif(not ARTICLES, reason="no seed articles")
+def test_no_system_reads_gold(tmp_path: Path) -> None:
+    copy = tmp_path / ARTICLES[0].name
+    shutil.copyfile(ARTICLES[0], copy)
+    document = read_document(copy)
+    gold_root = default_gold_dir().resolve()
+    infos = [i for i in discover_systems() if i.runs_by_default and i.adapter != "oracle"]
+    assert {i.adapter for i in infos} >= {"empty", "rules"}
+    for info in infos:
+        _OPENED.clear()
+        _RECORDING[0] = True
+        try:
+            system = load_system(info)
+            system.extract(document)
+        finally:
+            _RECORDING[0] = False
+        read_gold = [p for p in _OPENED if Path(p).resolve().is_relative_to(gold_root)]
+        assert read_gold == [], f"{info.name} opened {read_gold}"
+    # the hook does see opens (so an empty list above means something)
+    _RECORDING[0] = True
+    try:
+        copy.read_text(encoding="utf-8")
+    finally:
+        _RECORDING[0] = False
+    assert str(copy) in _OPENED
