@@ -311,6 +311,94 @@ def agreement_cmd(a_dir: Path, b_dir: Path, articles_dir: Path | None) -> None:
     click.echo(render_agreement(rows), nl=False)
 
 
+# --- performance -------------------------------------------------------------------------------
+
+
+def _int_list(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, ...]:
+    if value is None:
+        return ()
+    try:
+        numbers = tuple(int(part.replace("_", "")) for part in value.split(",") if part.strip())
+    except ValueError:
+        raise click.BadParameter(f"expected comma-separated integers, got {value!r}") from None
+    if any(n < 1 for n in numbers):
+        raise click.BadParameter(f"every number must be at least 1, got {value!r}")
+    return numbers
+
+
+@cli.command("perf")
+@click.option(
+    "--sizes",
+    callback=_int_list,
+    help="Gold mention counts for the scorer comparison  [default: 1000,10000,100000].",
+)
+@click.option(
+    "--docs",
+    callback=_int_list,
+    help="Document counts for growth and streamed memory  [default: 100,1000].",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Synthetic corpus seed.")
+@click.option(
+    "--repeat", type=click.IntRange(min=1), default=3, show_default=True, help="Best of N runs."
+)
+@click.option(
+    "--mentions-per-doc",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="Gold mentions (and quotes, claims) per synthetic document.",
+)
+@click.option("--quick", is_flag=True, help="Small sizes, one run each (seconds, not a minute).")
+@click.option("--runs", is_flag=True, help="Also time bench run --no-cache at --jobs 1 and 2.")
+@click.option("--spacy", is_flag=True, help="Also time spaCy one by one vs nlp.pipe batches.")
+@click.option("--llm", is_flag=True, help="Also time LLM concurrency 1/4/8 on a local server.")
+@click.option("--json", "as_json", is_flag=True, help="Print the measurements as JSON.")
+def perf_cmd(
+    sizes: tuple[int, ...],
+    docs: tuple[int, ...],
+    seed: int,
+    repeat: int,
+    mentions_per_doc: int,
+    quick: bool,
+    runs: bool,
+    spacy: bool,
+    llm: bool,
+    as_json: bool,
+) -> None:
+    """Measure speed and memory against the DESIGN targets, on a seeded synthetic corpus.
+
+    Compares our entity scorer with nervaluate and seqeval on the same input (exit 1 if any
+    number differs), shows growth with documents and memory when predictions are streamed
+    from disk, times quote and claim scoring and bench --help. Scoring runs on one core.
+    """
+    from ._perf import QUICK_DOCS, QUICK_SIZES, PerfOptions, render_report, run_perf
+
+    defaults = PerfOptions()
+    options = PerfOptions(
+        sizes=sizes or (QUICK_SIZES if quick else defaults.sizes),
+        docs=docs or (QUICK_DOCS if quick else defaults.docs),
+        seed=seed,
+        repeat=1 if quick else repeat,
+        mentions_per_doc=mentions_per_doc,
+        runs=runs,
+        spacy=spacy,
+        llm=llm,
+        runs_docs=10 if quick else defaults.runs_docs,
+        spacy_docs=8 if quick else defaults.spacy_docs,
+        llm_docs=8 if quick else defaults.llm_docs,
+    )
+    report = run_perf(options, progress=lambda line: click.echo(f"bench perf: {line}", err=True))
+    if as_json:
+        from ._io import dump_json
+
+        click.echo(dump_json(report.to_json()), nl=False)
+    else:
+        click.echo(render_report(report))
+    if report.mismatches:
+        click.echo(f"bench: error: {len(report.mismatches)} score(s) differ", err=True)
+        sys.exit(1)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="bench")

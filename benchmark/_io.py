@@ -22,7 +22,7 @@ from ._models import Annotation, Document
 
 T = TypeVar("T")
 
-DOC_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
+DOC_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")  # used with fullmatch
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
@@ -33,7 +33,7 @@ def check_doc_id(doc_id: str) -> str | None:
         >>> check_doc_id("000_abc") is None, check_doc_id("../etc/passwd") is None
         (True, False)
     """
-    if not DOC_ID_PATTERN.match(doc_id) or ".." in doc_id:
+    if not DOC_ID_PATTERN.fullmatch(doc_id) or ".." in doc_id:
         return (
             f"doc id {doc_id!r} must be letters, digits, '.', '_' or '-' "
             "(no path separators, no '..')"
@@ -150,7 +150,52 @@ def _validator() -> Any:
 
     from ._schema import annotation_schema
 
-    return jsonschema.Draft202012Validator(annotation_schema())
+    # JSON Schema counts 3.0 as an integer; Python offsets must be ints (3.0 cannot slice a str).
+    base = jsonschema.Draft202012Validator
+    checker = base.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
+    )
+    strict = jsonschema.validators.extend(base, type_checker=checker)
+    return strict(annotation_schema())
+
+
+MAX_JSON_INT = 2**63
+
+
+def find_unrepresentable(data: Any) -> list[tuple[tuple[Any, ...], str]]:
+    """(path, reason) of values no file can hold: lone surrogates (a JSON "\\ud83d") in keys
+    or strings, and integers beyond 64 bits (whose error message alone could not be printed)."""
+
+    def bad(text: str) -> bool:
+        return any("\ud800" <= char <= "\udfff" for char in text)
+
+    surrogate = "not valid Unicode (a lone surrogate such as \\ud83d)"
+    found: list[tuple[tuple[Any, ...], str]] = []
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), data)]  # no recursion: data may be deep
+    seen: set[int] = set()  # YAML aliases can make cycles
+    while stack:
+        parts, value = stack.pop()
+        if isinstance(value, (dict, list)):
+            if id(value) in seen:
+                continue
+            seen.add(id(value))
+        if isinstance(value, str):
+            if bad(value):
+                found.append((parts, surrogate))
+        elif isinstance(value, int) and not isinstance(value, bool):
+            if not -MAX_JSON_INT <= value < MAX_JSON_INT:
+                found.append((parts, "integer out of range (more than 64 bits)"))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and bad(key):
+                    found.append((parts, surrogate))
+                stack.append(((*parts, key), item))
+        elif isinstance(value, list):
+            stack.extend(((*parts, i), item) for i, item in enumerate(value))
+    return sorted(found, key=lambda item: list(map(str, item[0])))
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def json_path(parts: Iterable[Any]) -> str:
@@ -159,10 +204,17 @@ def json_path(parts: Iterable[Any]) -> str:
     Example:
         >>> json_path(["quotes", 2, "speaker_span"])
         '$.quotes[2].speaker_span'
+        >>> json_path(["a b", "x\\ny"])
+        "$['a b']['x\\ny']"
     """
     out = "$"
     for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif _PLAIN_KEY.fullmatch(str(part)):
+            out += f".{part}"
+        else:  # a hostile key (newline, quote, lone surrogate): quoted and escaped, one line
+            out += f"[{str(part)!r}]"
     return out
 
 
@@ -195,8 +247,14 @@ def parse_annotation(data: Any, file: str) -> tuple[Annotation | None, list[Prob
     """
     if not isinstance(data, dict):
         return None, [Problem(file, "$", f"expected a JSON object, got {type(data).__name__}")]
+    unrepresentable = [
+        Problem(file, json_path(parts), reason) for parts, reason in find_unrepresentable(data)
+    ]
+    if any(p.reason.startswith("integer") for p in unrepresentable):
+        return None, unrepresentable  # the schema's messages would repr a huge integer
     errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     problems = [Problem(file, json_path(e.absolute_path), _schema_reason(e)) for e in errors]
+    problems += unrepresentable
     if problems:
         return None, problems
     return from_json(Annotation, data), []
@@ -225,6 +283,8 @@ def read_json(path: Path) -> tuple[Any, list[Problem]]:
         return None, [Problem(file, "", f"malformed JSON: {exc.msg} at line {exc.lineno}")]
     except RecursionError:
         return None, [Problem(file, "", "malformed JSON: nested too deeply")]
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        return None, [Problem(file, "", f"malformed JSON: {str(exc).split(';')[0]}")]
 
 
 def load_annotation_file(path: Path) -> tuple[Annotation | None, list[Problem]]:

@@ -1,4 +1,4 @@
-"""The code stays lint-clean, formatted and type-checked (ruff and mypy, configured in pyproject)."""
+"""The code stays lint-clean, formatted and type-checked (ruff and mypy, set up in pyproject)."""
 
 from __future__ import annotations
 

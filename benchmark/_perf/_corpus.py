@@ -94,7 +94,9 @@ class SyntheticDoc:
         """The gold speakers: a few people, each with an id and a surname alias."""
         return tuple(
             Speaker(name=f"{first} {last}", entity_id=f"speaker-{k}", aliases=(last,))
-            for k, (first, last) in enumerate(zip(self.words[:SPEAKERS], self.words[-SPEAKERS:]))
+            for k, (first, last) in enumerate(
+                zip(self.words[:SPEAKERS], self.words[-SPEAKERS:], strict=False)
+            )
         )
 
     def quotes(self, which: str) -> tuple[Quote, ...]:
@@ -235,8 +237,8 @@ def make_doc(seed: int, index: int, mentions: int) -> SyntheticDoc:
     for i, ((a, b), etype) in enumerate(zip(spans, types, strict=True)):
         gap_before = gaps[i]
         if not merged_into_previous and rng.random() < SPURIOUS_RATE:
-            word = a - gap_before + rng.randint(1, gap_before - 2)
-            pred.append((*char_span(word, word + 1), rng.choice(ENTITY_TYPES)))
+            spot = a - gap_before + rng.randint(1, gap_before - 2)
+            pred.append((*char_span(spot, spot + 1), rng.choice(ENTITY_TYPES)))
         if merged_into_previous:
             merged_into_previous = False
             continue

@@ -111,7 +111,7 @@ def time_spacy(documents: Sequence[Document], repeat: int) -> SpacyTiming | str:
     from ._timing import best_of
 
     try:
-        system = load_system("spacy")
+        system: Any = load_system("spacy")
     except SystemUnavailable as exc:
         return f"spacy skipped: {exc}"
     except Exception as exc:  # a broken install is reported, not raised

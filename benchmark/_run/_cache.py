@@ -1,7 +1,8 @@
 """The per-result cache: one file per (system, document) result, written as soon as it is done.
 
 A result is keyed by everything that identifies it: the system's name, its adapter version, the
-hash of its config and the sha256 of the article. Entries live at
+hash of its config, a fingerprint of the adapter's source code (so an edited adapter whose
+version was not bumped is not served stale results) and the sha256 of the article. Entries live at
 ``<cache>/results/<key[:2]>/<key>.json`` (``<cache>`` is ``$BENCH_CACHE_DIR`` or
 ``./.bench-cache``) and hold the prediction in the interchange format plus the fields of the
 key, so a person can tell what an entry is. Writes are atomic, so an interrupted run leaves only
@@ -9,9 +10,9 @@ whole entries behind and the next run resumes from them. An entry that does not 
 Errors are never cached: a failed document is tried again on the next run.
 
 Example:
-    >>> key = result_key("rules", "1.0", config_hash({"k": 1}), "ab" * 32)
-    >>> len(key), key == result_key("rules", "1.0", config_hash({"k": 1}), "ab" * 32)
-    (64, True)
+    >>> key = result_key("rules", "1.0", "c" * 64, "ab" * 32, code="f" * 64)
+    >>> len(key), key == result_key("rules", "1.0", "c" * 64, "ab" * 32, code="e" * 64)
+    (64, False)
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -36,20 +38,36 @@ def default_cache_dir() -> Path:
     return Path(configured) if configured else Path.cwd() / ".bench-cache"
 
 
-def config_hash(config: Mapping[str, Any]) -> str:
-    """The sha256 of a config's canonical JSON (sorted keys; non-JSON values by their repr).
+def code_fingerprint(cls: type | None) -> str:
+    """The sha256 of an adapter's source: its module's file, and for the built-in adapters every
+    module of the package folder they live in (they share private helper modules).
 
     Example:
-        >>> config_hash({"a": 1, "b": 2}) == config_hash({"b": 2, "a": 1})
-        True
+        >>> from benchmark._systems.sanity import EmptySystem
+        >>> len(code_fingerprint(EmptySystem))
+        64
     """
-    text = json.dumps(config, sort_keys=True, ensure_ascii=False, default=repr)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if cls is None:
+        return ""
+    module = sys.modules.get(cls.__module__)
+    source = Path(getattr(module, "__file__", "") or "")
+    if not source.is_file():
+        return ""
+    files = [source]
+    if cls.__module__.startswith("benchmark."):
+        files = sorted(source.parent.glob("*.py"))
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
-def result_key(system: str, version: str, config_digest: str, article_sha256: str) -> str:
-    """The cache key of one result: sha256 over the four fields that identify it."""
-    fields = [CACHE_FORMAT, system, version, config_digest, article_sha256]
+def result_key(
+    system: str, version: str, config_digest: str, article_sha256: str, *, code: str = ""
+) -> str:
+    """The cache key of one result: sha256 over the fields that identify it."""
+    fields = [CACHE_FORMAT, system, version, config_digest, article_sha256, code]
     return hashlib.sha256(json.dumps(fields).encode("utf-8")).hexdigest()
 
 

@@ -374,17 +374,6 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-def is_picklable(value: Any) -> bool:
-    """True when ``value`` can be sent to a spawned process."""
-    import pickle
-
-    try:
-        pickle.dumps(value)
-    except Exception:
-        return False
-    return True
-
-
 __all__ = [
     "InlineExecutor",
     "Outcome",
@@ -392,7 +381,6 @@ __all__ = [
     "SystemRecipe",
     "Task",
     "default_jobs",
-    "is_picklable",
     "one_line",
     "run_task",
 ]

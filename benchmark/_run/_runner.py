@@ -28,7 +28,7 @@ from .._errors import BenchError
 from .._io import atomic_write_text, parse_annotation, write_annotation, write_json
 from .._models import Annotation, Corpus, Document
 from .._validate import check_annotation
-from ._cache import ResultCache, result_key
+from ._cache import ResultCache, code_fingerprint, result_key
 from ._executor import (
     InlineExecutor,
     Outcome,
@@ -56,6 +56,7 @@ class PlannedSystem:
     recipe: SystemRecipe
     version: str
     config_hash: str
+    code_hash: str
     batch: bool
     provenance: Mapping[str, Any]
 
@@ -114,6 +115,7 @@ def plan_systems(
                 recipe=SystemRecipe(info.name, build_registered, args),
                 version=info.version or "",
                 config_hash=info.config_hash,
+                code_hash=code_fingerprint(cls),
                 batch=callable(getattr(cls, "extract_batch", None)),
                 provenance=info.provenance(),
             )
@@ -141,6 +143,7 @@ def plan_instance(system: Any) -> PlannedSystem:
         recipe=SystemRecipe(name, _same, (system,)),
         version=version,
         config_hash=digest,
+        code_hash=code_fingerprint(type(system)),
         batch=callable(getattr(system, "extract_batch", None)),
         provenance={
             "adapter": adapter,
@@ -225,7 +228,13 @@ def extract_all(
         run.errors[planned.name] = {}
         pending: list[Document] = []
         for doc_id, document in documents.items():
-            key = result_key(planned.name, planned.version, planned.config_hash, document.sha256)
+            key = result_key(
+                planned.name,
+                planned.version,
+                planned.config_hash,
+                document.sha256,
+                code=planned.code_hash,
+            )
             keys[planned.name, doc_id] = key
             hit = cache.get(key, doc_id)
             if hit is not None and not check_annotation(hit, document, doc_id, gold=False):

@@ -334,9 +334,16 @@ def _read_yaml_config(path: Path) -> _Config | SystemInfo:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "$"
-        return broken(where, f"not valid YAML ({getattr(exc, 'problem', None) or exc})")
+        problem = " ".join(str(getattr(exc, "problem", None) or exc).split())  # one line
+        return broken(where, f"not valid YAML ({problem})")
+    except RecursionError:
+        return broken("$", "not valid YAML (nested too deeply)")
     if not isinstance(data, dict):
         return broken("$", f"expected a mapping, got {type(data).__name__}")
+    from .._io import find_unrepresentable, json_path
+
+    for parts, reason in find_unrepresentable(data):  # e.g. "\\ud83d": cannot be hashed or shown
+        return broken(json_path(parts), reason)
     unknown = sorted(str(key) for key in data if key not in YAML_FIELDS)
     if unknown:
         return broken(unknown[0], f"unknown field (allowed: {', '.join(YAML_FIELDS)})")

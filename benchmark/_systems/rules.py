@@ -26,7 +26,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._models import AUTHOR, Annotation, Claim, Document, Entity, Quote, Span, Speaker
+from .._models import (
+    AUTHOR,
+    Annotation,
+    Claim,
+    ClaimKind,
+    Document,
+    Entity,
+    Quote,
+    QuoteKind,
+    Span,
+    Speaker,
+)
 from . import _lexicon as lex
 from ._text import (
     CLOSE_DOUBLE,
@@ -51,7 +62,7 @@ def kebab(name: str) -> str:
 
     Example:
         >>> kebab("María-Luisa O’Neil Jr.")
-        'maria-luisa-o-neil-jr'
+        'maria-luisa-oneil-jr'
     """
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "x"
@@ -550,20 +561,20 @@ class _Extractor:
             return _Attribution(group.name, Span(s, e), None)
         if is_title:
             key = _title_key(phrase)
-            person = self.title_aliases.get(key)
-            if person is None and mention is not None:
-                person = self.title_aliases.get(f"@{text[mention.start : mention.end]}")
+            titled: _Person | None = self.title_aliases.get(key)
+            if titled is None and mention is not None:
+                titled = self.title_aliases.get(f"@{text[mention.start : mention.end]}")
             if (
-                person is None
+                titled is None
                 and mention is not None
                 and any(w in lex.GROUP_SPEAKERS for w in words_)
             ):
                 group = self._person_for(mention)
                 self._add_alias(group, phrase)
                 return _Attribution(group.name, Span(s, e), None)
-            if person is not None:
-                self._add_alias(person, phrase)
-                return _Attribution(person.name, Span(s, e), None)
+            if titled is not None:
+                self._add_alias(titled, phrase)
+                return _Attribution(titled.name, Span(s, e), None)
             return _Attribution(phrase, Span(s, e), None)
         if mention is not None and mention.type in {"ORG", "GPE"}:
             group = self._person_for(mention)
@@ -820,7 +831,7 @@ class _Extractor:
             return None
         if text[s] in OPEN_DOUBLE + OPEN_SINGLE:
             return None
-        kind = "mixed" if quoted else "indirect"
+        kind: QuoteKind = "mixed" if quoted else "indirect"
         if attribution.speaker is not None:
             self._set_last(attribution)
         quote = Quote(
@@ -848,8 +859,7 @@ class _Extractor:
                 and text[i + 1 : i + 2] in (" ", ",")
                 and not _inside_quote(text, sent.start, i + 1)
             ):
-                tail = i + 2 if text[i + 1] == "," else i + 1
-                cuts.append((i + 1, tail))
+                cuts.append((i + 1, i + 2 if text[i + 1] == "," else i + 1))
         for clause_end, tail_start in reversed(cuts):
             tail = text[tail_start:body_end]
             according = re.match(r"[" + SPACES + r"]*according to (.+)$", tail)
@@ -1293,7 +1303,7 @@ def _find_dates(text: str) -> list[tuple[int, int]]:
     Example:
         >>> text = "On Monday, April 5, 2023, and last week, two days later, in 1999."
         >>> [text[s:e] for s, e in _find_dates(text)]
-        ['Monday', 'April 5, 2023', 'last week', 'two days', '1999']
+        ['Monday, April 5, 2023', 'last week', 'two days', '1999']
     """
     found: list[tuple[int, int]] = []
     for pattern in _DATE_RES:
@@ -1320,8 +1330,9 @@ _KIND_WORDS = {
 }
 
 
-def _claim_kind(text: str, source: str) -> str:
-    for kind in ("warning", "plan", "opinion"):
+def _claim_kind(text: str, source: str) -> ClaimKind:
+    kinds: tuple[ClaimKind, ...] = ("warning", "plan", "opinion")
+    for kind in kinds:
         if _KIND_WORDS[kind].search(text):
             return kind
     return "fact" if source == AUTHOR else "statement"
