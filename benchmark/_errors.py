@@ -19,8 +19,21 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        where = f"{self.file}: {self.path}" if self.path else self.file
-        return f"{where}: {self.reason}"
+        file, path, reason = (_one_line(part) for part in (self.file, self.path, self.reason))
+        where = f"{file}: {path}" if path else file
+        return f"{where}: {reason}"
+
+
+def _one_line(text: str) -> str:
+    """``text`` with control characters and lone surrogates escaped, so it prints on one line.
+
+    Example:
+        >>> _one_line("a\\nb.json"), _one_line("café.json")
+        ('a\\\\nb.json', 'café.json')
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
 class BenchError(Exception):

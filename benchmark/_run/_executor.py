@@ -22,6 +22,7 @@ document's one-line error; ``SystemUnavailable`` marks the system unavailable in
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import multiprocessing
 import os
@@ -80,6 +81,7 @@ class Outcome:
     error: str | None = None
     unavailable: str | None = None
     seconds: float = 0.0
+    usage: dict[str, float] | None = None
 
 
 def one_line(text: str, limit: int = 200) -> str:
@@ -121,12 +123,33 @@ def _check_prediction(value: Any, document: Document) -> tuple[dict[str, Any] | 
         return None, f"returned an Annotation that cannot be serialised: {_describe(exc)}"
 
 
+def _usage(system: Any) -> dict[str, float] | None:
+    """A system's running usage counters (``usage()``, as the llm adapter has), or None."""
+    usage = getattr(system, "usage", None)
+    if not callable(usage):
+        return None
+    try:
+        return {k: float(v) for k, v in dict(usage()).items() if isinstance(v, (int, float))}
+    except Exception:
+        return None
+
+
 def run_task(task: Task, system: Any) -> list[Outcome]:
-    """Run one task with an already built system; never raises except KeyboardInterrupt.
+    """Run one task; the first outcome carries what the task cost (the change in ``usage()``).
 
     Raises:
         _Rebatch: when a batch call fails as a whole (its documents are then run singly).
     """
+    before = _usage(system)
+    outcomes = _run_task(task, system)
+    after = _usage(system)
+    if before is not None and after is not None and outcomes:
+        delta = {key: after[key] - before.get(key, 0.0) for key in after}
+        outcomes[0] = dataclasses.replace(outcomes[0], usage=delta)
+    return outcomes
+
+
+def _run_task(task: Task, system: Any) -> list[Outcome]:
     name = task.recipe.name
     started = time.perf_counter()
     if task.batch:

@@ -169,6 +169,7 @@ class Extraction:
     cached: int = 0
     extracted: int = 0
     seconds: float = 0.0
+    usage: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 class _Progress:
@@ -254,6 +255,10 @@ def extract_all(
     def record(outcome: Outcome) -> None:
         bar.advance()
         name, doc_id = outcome.system, outcome.doc_id
+        if outcome.usage:
+            totals = run.usage.setdefault(name, {})
+            for key, value in outcome.usage.items():
+                totals[key] = totals.get(key, 0.0) + value
         if name in run.skipped:
             return
         if outcome.unavailable is not None:
@@ -357,7 +362,15 @@ def score_run(
         "breakdown": breakdown,
         "errors": {name: dict(sorted(e.items())) for name, e in run.errors.items() if e},
         "skipped": dict(run.skipped),
-        "usage": {},
+        "usage": {name: _usage_json(totals) for name, totals in sorted(run.usage.items())},
+    }
+
+
+def _usage_json(totals: Mapping[str, float]) -> dict[str, float | int]:
+    """Counts as integers, money rounded to a millionth of a dollar."""
+    return {
+        key: round(value, 6) if key == "cost_usd" else round(value)
+        for key, value in sorted(totals.items())
     }
 
 
