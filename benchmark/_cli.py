@@ -292,6 +292,16 @@ def list_cmd(systems_dir: Path | None) -> None:
     click.echo(format_system_table(discover_systems(systems_dir)))
 
 
+@cli.command("stats")
+@click.option("--gold", "gold_dir", type=_PATH, help="Gold folder (default: the built-in gold).")
+def stats_cmd(gold_dir: Path | None) -> None:
+    """Counts of the gold per layer and document (the data card's tables)."""
+    from ._gold import load_gold
+    from ._stats import render_stats
+
+    click.echo(render_stats(load_gold(gold_dir)), nl=False)
+
+
 @cli.command("agreement")
 @click.argument("a_dir", type=_PATH)
 @click.argument("b_dir", type=_PATH)

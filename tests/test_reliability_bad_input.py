@@ -30,10 +30,9 @@ from benchmark._io import (
     annotation_to_json,
     read_annotation,
     read_document,
-    sha256_text,
     write_annotation,
 )
-from benchmark._models import Annotation, Document, Entity, Speaker
+from benchmark._models import Annotation, Entity, Speaker, sha256_text
 from tests.factories import TINY_TEXT, tiny_annotation
 
 VALID = annotation_to_json(tiny_annotation())
@@ -190,7 +189,7 @@ PREDICTION_CASES: list[tuple[str, str | dict[str, Any], str, str]] = [
         "$.speakers[0].name",
         "not valid Unicode",
     ),
-    ("lone surrogate as key", _with(_set("\ud83d", 1)), "$['\\ud83d']", "not valid Unicode"),
+    ("lone surrogate as key", _with(_set("\ud83d", 1)), "$", "not valid Unicode"),
     ("newline in a key", _with(_set("a\nb", 1)), "$", "unknown field"),
 ]
 
@@ -287,14 +286,14 @@ def test_astral_character_counts_as_one_code_point(tmp_path: Path) -> None:
 def test_crlf_article_is_kept_and_offsets_stay_exact(tmp_path: Path) -> None:
     text = "Headline\r\n\r\nAnn Smith said hi.\r\nParis.\r\n"
     start = text.index("Paris")
-    assert start == 33  # would be 30 after CRLF -> LF normalisation
+    assert start == 32  # would be 29 after CRLF -> LF normalisation
     ann = Annotation(
         "tiny",
         sha256_text(text),
         entities=(Entity(12, 21, "Ann Smith", "PERSON", "ann-smith"),),
     )
     ann = Annotation(
-        "tiny", ann.text_sha256, entities=(*ann.entities, Entity(start, 38, "Paris", "GPE"))
+        "tiny", ann.text_sha256, entities=(*ann.entities, Entity(start, start + 5, "Paris", "GPE"))
     )
     gold = _gold(tmp_path / "gold", text, annotation_to_json(ann))
     assert _validate("--gold", str(gold)).exit_code == 0
@@ -389,7 +388,7 @@ def test_empty_gold_folder_is_one_error(tmp_path: Path) -> None:
         result.stdout.strip()
         == f"{tmp_path / 'gold' / 'articles'}: no *.txt articles in this folder"
     )
-    with pytest.raises(BenchError, match="no \\*.txt articles"):
+    with pytest.raises(BenchError, match=r"no \*\.txt articles"):
         load_gold(tmp_path / "gold")
 
 
@@ -472,7 +471,7 @@ def test_problem_lines_never_span_lines_for_hostile_file_names(tmp_path: Path) -
     (folder / "\udcff.json").write_text("{}")  # a file name that is not UTF-8 (byte 0xff)
     result = _validate("--gold", str(gold), "--predictions", str(folder))
     assert result.exit_code == 1
-    assert result.stdout.splitlines() == [
+    assert sorted(result.stdout.splitlines()) == [
         f"{folder}/\\udcff.json: doc id '\\udcff' must be letters, digits, '.', '_' or '-' "
         "(no path separators, no '..')",
         f"{folder}/tiny.json: $.speakers[0].name: not valid Unicode (a lone surrogate such as "

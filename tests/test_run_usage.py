@@ -32,7 +32,7 @@ def test_llm_usage_is_counted_per_run(
         assert usage["requests"] == 1 and usage["cached"] == 0
         assert usage["prompt_tokens"] > 0 and usage["completion_tokens"] > 0
         assert usage["cost_usd"] > 0
-        assert "llm" in (tmp_path / "a" / "summary.md").read_text()
+        assert "### Usage" in (tmp_path / "a" / "summary.md").read_text()
 
         # Re-running with the result cache emptied replays the response cache: no request.
         second = CliRunner().invoke(cli, [*args, "--no-cache", "--out", str(tmp_path / "b")])

@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import importlib.util
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
@@ -55,8 +56,58 @@ def load_pipeline(model: str) -> Any:
                 raise SystemUnavailable(f"spaCy model package {model!r} is not installed")
             import spacy
 
-            _NLP_CACHE[model] = spacy.load(package)
+            nlp = spacy.load(package)
+            if "parser" in nlp.pipe_names:
+                nlp.add_pipe(_register_boundaries(), before="parser")
+            _NLP_CACHE[model] = nlp
         return _NLP_CACHE[model]
+
+
+_BOUNDARIES = "fact_bench_paragraph_sentences"
+DATELINE = re.compile(
+    r"[A-Z][A-Z.'\- ]+(?:, [A-Z][\w.' ]+)?\s*(?:\([^)\n]{1,40}\))?\s*[-—–]+\s+"
+)
+"""A dateline opening a paragraph: ``CITY, Region (Agency) -``."""
+
+
+def dateline_end(text: str, start: int) -> int | None:
+    """End offset of the dateline opening the paragraph at ``start``, or None.
+
+    Example:
+        >>> dateline_end("OSLO (Wire) - A ship sank.", 0)
+        14
+        >>> dateline_end("A ship sank - again.", 0) is None
+        True
+    """
+    match = DATELINE.match(text, start)
+    return match.end() if match else None
+
+
+def _register_boundaries() -> str:
+    """Register (once) the component that starts a sentence at every paragraph and dateline."""
+    from spacy.language import Language
+
+    if not Language.has_factory(_BOUNDARIES):
+
+        @Language.component(_BOUNDARIES)
+        def paragraph_sentences(doc: Any) -> Any:
+            text: str = doc.text
+            cuts = {0}
+            for match in re.finditer(r"\n\s*", text):
+                cuts.add(match.end())
+            for start in sorted(cuts):
+                end = dateline_end(text, start)
+                if end is not None:
+                    cuts.add(end)
+            for token in doc[1:]:
+                if token.idx in cuts:
+                    token.is_sent_start = True
+                elif token.is_space and "\n" in token.text:
+                    token.is_sent_start = False
+            return doc
+
+        del paragraph_sentences
+    return _BOUNDARIES
 
 
 class SpacySystem:
