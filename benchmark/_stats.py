@@ -31,10 +31,10 @@ def render_stats(corpus: Corpus) -> str:
         cells = [f"{name} {values[name]}" for name in order if values[name]]
         return [f"- {title}: " + ", ".join(cells)]
 
-    types = Counter(e.type for ex in corpus for e in ex.annotation.entities)
+    types: Counter[str] = Counter(e.type for ex in corpus for e in ex.annotation.entities)
     ids = {e.entity_id for ex in corpus for e in ex.annotation.entities if e.entity_id}
-    quote_kinds = Counter(q.kind for ex in corpus for q in ex.annotation.quotes)
-    claim_kinds = Counter(c.kind for ex in corpus for c in ex.annotation.claims)
+    quote_kinds: Counter[str] = Counter(q.kind for ex in corpus for q in ex.annotation.quotes)
+    claim_kinds: Counter[str] = Counter(c.kind for ex in corpus for c in ex.annotation.claims)
     authored = sum(c.source == "author" for ex in corpus for c in ex.annotation.claims)
     lines += [
         "",

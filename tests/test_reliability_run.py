@@ -86,7 +86,8 @@ ERRORS = {
     "d2": "timed out after 2 s",
     "d3": "returned str, not an Annotation",
     "d4": "invalid output: $.entities[0].text: 'XYZ' does not match the article's 'Ann'",
-    "d5": "invalid output: $.speakers[0].name: not valid Unicode (a lone surrogate such as \\ud83d)",
+    "d5": "invalid output: $.speakers[0].name: not valid Unicode "
+    "(a lone surrogate such as \\ud83d)",
     "d6": "wrote to stdout (systems must not): 'debugging output'",
     "d7": "invalid output: $.entities[0].end: integer out of range (more than 64 bits)",
     "d8": "invalid output: $.entities[0].end: expected integer, got float 9.0 (and 1 more)",
@@ -198,9 +199,7 @@ def _stable(results: dict[str, Any]) -> dict[str, Any]:
 
 
 def _start(env: dict[str, Path], out: Path, *extra: str) -> subprocess.Popen[str]:
-    command = [sys.executable, "-m", "benchmark._cli"]
-    if not (Path(__file__).parent.parent / "benchmark" / "__main__.py").exists():
-        command = [sys.executable, "-c", "from benchmark._cli import main; main()"]
+    command = [sys.executable, "-c", "from benchmark._cli import main; main()"]
     command += ["run", "--gold", str(env["gold"]), "--systems", str(env["systems"])]
     command += ["--out", str(out), "--system", "slow", "--jobs", "1", *extra]
     environment = {

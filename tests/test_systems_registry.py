@@ -18,6 +18,7 @@ from benchmark._io import read_document
 from benchmark._models import Annotation, Document
 from benchmark._system import System, SystemUnavailable
 from benchmark._systems import _registry, config_hash, discover_systems, load_system
+from benchmark._systems.rules import RulesSystem
 from benchmark._validate import check_annotation
 
 ADAPTER_MODULE = """
@@ -44,7 +45,7 @@ def test_builtins_are_found_without_a_folder(tmp_path: Path) -> None:
     assert {"oracle", "empty", "rules", "spacy", "llm"} <= set(infos)
     assert infos["empty"].source == "built-in"
     assert infos["empty"].status == "ready" and infos["empty"].runs_by_default
-    assert infos["rules"].version == "1"
+    assert infos["rules"].version == RulesSystem.version
     assert len(infos["rules"].config_hash) == 64
 
 

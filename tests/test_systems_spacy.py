@@ -166,3 +166,29 @@ def test_multi_paragraph_quote() -> None:
 def test_apostrophes_are_not_quotes() -> None:
     text = "The minister’s plan isn’t new, and the voters' mood is calm."
     assert find_marked_quotes(text) == []
+
+
+def test_dateline_organisation_speaker_and_according_to(system: SpacySystem) -> None:
+    text = (
+        "Brellix to close two plants\n\n"
+        "OSLO (Nordwire) - Brellix Systems will close two plants in Norway, the engineering "
+        "company said on Monday.\n\n"
+        "Chief Executive Ines Varga told staff in a memo that the firm had \u201cgrown too fast\u201d "
+        "and must now cut costs.\n\n"
+        "Demand for turbines fell sharply in 2024, according to Piet Holm, an analyst at "
+        "Fjordbank.\n\n"
+        "A Brellix spokesperson declined to say whether more plants would close."
+    )
+    _, ann = run(system, text)
+    types = {(e.text, e.type) for e in ann.entities}
+    assert {("OSLO", "GPE"), ("Nordwire", "ORG"), ("Brellix Systems", "ORG")} <= types
+    assert ("2024", "DATE") in types and ("Brellix", "ORG") in types
+    by_text = {q.text: q for q in ann.quotes}
+    company = by_text["Brellix Systems will close two plants in Norway"]
+    assert company.kind == "indirect" and company.speaker == "Brellix Systems"
+    mixed = [q for q in ann.quotes if q.kind == "mixed"]
+    assert len(mixed) == 1 and mixed[0].speaker == "Ines Varga"
+    assert mixed[0].text.startswith("the firm had \u201cgrown too fast\u201d")
+    according = by_text["Demand for turbines fell sharply in 2024"]
+    assert according.speaker == "Piet Holm"
+    assert not any("more plants" in q.text for q in ann.quotes)

@@ -19,14 +19,19 @@ from typing import Any
 from .._models import Annotation, Claim, Document, Entity, EntityType, Quote, Span, Speaker
 from ._spacy_lexicon import (
     BOILERPLATE,
+    DATELINE,
     GROUP_PRONOUNS,
     LEADING_DROP,
     NAME_TITLES,
     OPINION_CUES,
+    ORG_NOUNS,
+    ORG_OF,
+    ORG_SUFFIX,
     PERSON_PRONOUNS,
     PLAN_CUES,
     POSSESSIVE_ENDINGS,
     REPORTING_VERBS,
+    SILENT_HEADS,
     WARNING_CUES,
 )
 from ._spacy_quotes import ALL_MARKS, MarkedQuote, find_marked_quotes
@@ -67,8 +72,8 @@ def kebab(name: str) -> str:
     """A kebab-case ASCII id of a name.
 
     Example:
-        >>> kebab("José (Manuel) Núñez-Díaz")
-        'jose-manuel-nunez-diaz'
+        >>> kebab("Inés (María) Ortúñez-Peña")
+        'ines-maria-ortunez-pena'
     """
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
@@ -109,6 +114,7 @@ class _Found:
     speaker_span: tuple[int, int] | None = None
     cue_span: tuple[int, int] | None = None
     members: list[MarkedQuote] = field(default_factory=list)
+    organisation: bool = False
 
 
 # --- entities ------------------------------------------------------------------------------
@@ -196,7 +202,60 @@ def _raw_mentions(doc: Any) -> list[_Mention]:
         if label != "DATE" and not surface[0].isupper() and surface[0] != "(":
             continue
         mentions.append(_Mention(start, end, label, surface))
-    return _merge_bracketed(text, _split_glued(mentions))
+    mentions = _merge_bracketed(text, _split_glued(mentions))
+    return _add_pattern_mentions(text, mentions)
+
+
+_YEAR = re.compile(
+    r"\b(?:in|since|until|by|from|before|after|of|through|to) "
+    r"(?P<year>1[89]\d\d|20\d\d)\b(?![,.]?\d)"
+)
+
+
+def _pattern_mentions(text: str) -> list[_Mention]:
+    """Mentions spaCy's small model tends to miss: datelines, company and institution names, years.
+
+    Example:
+        >>> text = "OSLO (Wire) - The Council of Fjords met in 2031."
+        >>> [(m.text, m.type) for m in _pattern_mentions(text)]
+        [('OSLO', 'GPE'), ('Wire', 'ORG'), ('Council of Fjords', 'ORG'), ('2031', 'DATE')]
+    """
+    found: list[_Mention] = []
+    for para in re.finditer(r"(?:^|\n)\s*", text):
+        match = DATELINE.match(text, para.end())
+        if match is None:
+            continue
+        for group, label in (("city", "GPE"), ("region", "GPE"), ("agency", "ORG")):
+            if match.group(group):
+                start, end = _trim(text, match.start(group), match.end(group))
+                found.append(_Mention(start, end, label, text[start:end]))  # type: ignore[arg-type]
+    for pattern in (ORG_SUFFIX, ORG_OF):
+        for match in pattern.finditer(text):
+            start, end = match.start(), match.end()
+            lead = re.match(r"(?:The|A|An)\s+", text[start:end])
+            if lead:
+                start += lead.end()
+            start, end = _clean_edges(text, start, end, "ORG")
+            if len(text[start:end].split()) > 1:
+                found.append(_Mention(start, end, "ORG", text[start:end]))
+    for match in _YEAR.finditer(text):
+        found.append(_Mention(match.start("year"), match.end("year"), "DATE", match["year"]))
+    return found
+
+
+def _add_pattern_mentions(text: str, mentions: list[_Mention]) -> list[_Mention]:
+    """Pattern mentions replace the NER mentions they contain or cross; others are kept."""
+    extra = _pattern_mentions(text)
+    result = list(mentions)
+    for m in extra:
+        clashing = [o for o in result if o.start < m.end and m.start < o.end]
+        if any(o.start <= m.start and m.end <= o.end and o.type == m.type for o in clashing):
+            continue
+        if m.type == "DATE" and clashing:
+            continue
+        result = [o for o in result if o not in clashing]
+        result.append(m)
+    return sorted(result, key=lambda m: (m.start, -m.end))
 
 
 def _merge_bracketed(text: str, mentions: list[_Mention]) -> list[_Mention]:
@@ -236,11 +295,62 @@ def _last_word(surface: str) -> str:
     return re.sub(r"[()]", "", surface).split()[-1]
 
 
+_PLACE_WORDS = frozenset(
+    [
+        "Hill",
+        "Hills",
+        "Street",
+        "Avenue",
+        "Road",
+        "Park",
+        "River",
+        "Lake",
+        "Mountain",
+        "Mountains",
+        "Bridge",
+        "Square",
+        "Valley",
+        "Island",
+        "Islands",
+        "Bay",
+        "Beach",
+        "Heights",
+        "Forest",
+        "Canyon",
+        "Creek",
+        "Harbour",
+        "Harbor",
+        "Peninsula",
+        "Coast",
+    ]
+)
+
+
+def _corporate_short_forms(mentions: list[_Mention]) -> dict[str, str]:
+    """First words of company names with a corporate suffix, mapped to the full name.
+
+    Example:
+        >>> _corporate_short_forms([_Mention(0, 10, "ORG", "Acme Widgets Inc")])
+        {'Acme': 'Acme Widgets Inc'}
+    """
+    return {
+        m.text.split()[0]: m.text
+        for m in mentions
+        if m.type == "ORG" and ORG_SUFFIX.fullmatch(m.text) and len(m.text.split()) > 1
+    }
+
+
 def _relabel_and_propagate(text: str, mentions: list[_Mention]) -> list[_Mention]:
     """Give each surface form one type (surnames of people become PERSON), then tag its misses."""
     person_surnames = {
         _last_word(m.text) for m in mentions if m.type == "PERSON" and len(m.text.split()) > 1
     }
+    corporate = _corporate_short_forms(mentions)
+    for m in mentions:
+        if m.type == "PERSON" and _last_word(m.text) in _PLACE_WORDS:
+            m.type = "LOC"
+        elif m.text in corporate:
+            m.type = "ORG"
     votes: dict[str, Counter[str]] = {}
     for m in mentions:
         votes.setdefault(m.text, Counter())[m.type] += 1
@@ -301,10 +411,14 @@ def _link(mentions: list[_Mention]) -> dict[str, str]:
         for m in mentions
         if m.type in ("ORG", "GPE", "LOC", "EVENT", "MISC") and _initials(m.text)
     }
+    corporate = _corporate_short_forms(mentions)
     for m in mentions:
         if m.text in canonical:
             continue
         form = m.text
+        if m.type == "ORG" and m.text in corporate:
+            canonical[m.text] = corporate[m.text]
+            continue
         if m.type == "PERSON":
             fulls = full_people.get(_last_word(m.text))
             if fulls:
@@ -400,6 +514,12 @@ def _np_bounds(head: Any) -> tuple[int, int]:
 
 
 def _subject_of(ctx: _Context, verb: Any) -> Any:
+    if verb.lower_ == "according":
+        for to in verb.children:
+            for pobj in to.children:
+                if pobj.dep_ == "pobj":
+                    return pobj
+        return None
     subject = _dependency_subject(verb)
     if subject is not None and not ctx.quoted(subject):
         return subject
@@ -495,11 +615,49 @@ def _resolve_speaker(ctx: _Context, verb: Any, found: _Found) -> None:
         found.speaker = text[subject.idx : end]
         found.speaker_id = kebab(found.speaker)
         return
+    if subject.lemma_.lower() in ORG_NOUNS and subject.tag_ == "NN":
+        found.organisation = True
+        organisation = _organisation_for(ctx, verb, subject)
+        if organisation is not None:
+            found.speaker, found.speaker_id = organisation
+            ctx.last_group = organisation
+        return
     person = _person_by_title(ctx, subject.lower_) if subject.lower_ in NAME_TITLES else None
     if person is not None:
         found.speaker, found.speaker_id = person
     else:
         found.speaker = None  # resolved later to the nearest named person
+
+
+def _organisation_for(ctx: _Context, verb: Any, subject: Any) -> tuple[str, str] | None:
+    """The organisation a common-noun subject (``the company said``) stands for.
+
+    First the proper-noun subject of the reported clause (``Acme will cut jobs, the company
+    said``), else the latest organisation named before the verb outside brackets.
+    """
+    for clause_head in verb.children:
+        if clause_head.dep_ != "ccomp":
+            continue
+        for child in clause_head.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and child.pos_ == "PROPN":
+                m = ctx.mention_at(child)
+                if m is not None and m.type in ("ORG", "GPE", "NORP") and m.entity_id:
+                    return ctx.name_of(m), m.entity_id
+                start, end = _np_bounds(child)
+                name = re.sub(r"^(the|a|an)\s+", "", ctx.text[start:end], flags=re.I)
+                return name, kebab(name)
+    best: _Mention | None = None
+    for m in ctx.mentions:
+        if m.start >= verb.idx:
+            break
+        bracketed = (
+            m.start > 0 and ctx.text[m.start - 1] == "(" and ctx.text[m.end : m.end + 1] == ")"
+        )
+        if m.type == "ORG" and m.entity_id and not bracketed:
+            best = m
+    if best is None:
+        return None
+    return ctx.name_of(best), best.entity_id or kebab(best.text)
 
 
 def _person_by_title(ctx: _Context, head_word: str) -> tuple[str, str] | None:
@@ -612,17 +770,71 @@ def _cue_for_mark(ctx: _Context, mark: MarkedQuote) -> Any:
     return None
 
 
+def _withheld(verb: Any) -> bool:
+    """Whether a reporting verb is negated or withheld (``declined to say whether``)."""
+    if any(child.dep_ == "neg" for child in verb.children):
+        return True
+    return bool(verb.dep_ == "xcomp" and verb.head.lemma_.lower() in SILENT_HEADS)
+
+
+def _that_clause(verb: Any) -> list[Any]:
+    """The clause after ``that`` when the parser missed the complement (``told X in Y that S``)."""
+    sent_end = verb.sent.end
+    for token in verb.doc[verb.i + 1 : min(sent_end, verb.i + 10)]:
+        if token.lower_ == "that":
+            rest = [t for t in verb.doc[token.i + 1 : sent_end] if not t.is_space]
+            if rest and rest[0].pos_ in ("DET", "PRON", "PROPN", "NOUN", "ADJ", "NUM"):
+                return rest
+            return []
+        if token.pos_ not in ("NOUN", "PROPN", "PRON", "DET", "ADP", "ADJ", "NUM", "CCONJ"):
+            return []
+    return []
+
+
+def _according_clause(ctx: _Context, according: Any) -> _Found | None:
+    """``S, according to X`` or ``According to X, S``: S as an indirect quote of X."""
+    to = next((c for c in according.children if c.lower_ == "to"), None)
+    if to is None or not any(c.dep_ == "pobj" for c in to.children):
+        return None
+    text = ctx.text
+    sent = according.sent
+    phrase = list(according.subtree)
+    phrase_start, phrase_end = phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
+    sent_start, sent_end = _trim(text, sent.start_char, sent.end_char)
+    if phrase_start - sent_start > sent_end - phrase_end:
+        start, end = sent_start, phrase_start
+    else:
+        start, end = phrase_end, sent_end
+    start, end = _trim(text, start, end)
+    while start < end and (text[start] in ",;:" + ALL_MARKS or text[start] in _SPACE):
+        start += 1
+    while end > start and (text[end - 1] in ",;:.!?" + ALL_MARKS or text[end - 1] in _SPACE):
+        end -= 1
+    if _words(text[start:end]) < 3 or "\n" in text[start:end]:
+        return None
+    return _Found(start, end, "indirect", verb=according)
+
+
 def _indirect_candidates(ctx: _Context) -> list[_Found]:
     """Clausal complements of reporting verbs outside quotation marks."""
     text = ctx.text
     found: list[_Found] = []
     for verb in ctx.doc:
-        if not _is_reporting(verb) or ctx.quoted(verb):
+        if verb.lower_ == "according" and not ctx.quoted(verb):
+            according = _according_clause(ctx, verb)
+            if according is not None:
+                found.append(according)
             continue
-        for clause_head in verb.children:
-            if clause_head.dep_ != "ccomp":
-                continue
-            tokens = [t for t in clause_head.subtree if not t.is_space]
+        if not _is_reporting(verb) or ctx.quoted(verb) or _withheld(verb):
+            continue
+        clauses = [
+            [t for t in clause_head.subtree if not t.is_space]
+            for clause_head in verb.children
+            if clause_head.dep_ == "ccomp"
+        ]
+        if not clauses:
+            clauses = [_that_clause(verb)]
+        for tokens in clauses:
             while tokens and (
                 tokens[0].is_punct or tokens[0].lower_ in ("that", "whether") or tokens[0].i == 0
             ):
@@ -725,7 +937,7 @@ def _continue_paragraphs(quotes: list[_Found]) -> None:
 def _resolve_titles_forward(ctx: _Context, quotes: list[_Found]) -> None:
     """A title subject met before any name goes to the nearest person quoted later."""
     for i, q in enumerate(quotes):
-        if q.speaker is not None or q.speaker_span is None:
+        if q.speaker is not None or q.speaker_span is None or q.organisation:
             continue
         span_text = ctx.text[q.speaker_span[0] : q.speaker_span[1]].lower()
         if any(p in span_text.split() for p in PERSON_PRONOUNS | GROUP_PRONOUNS):

@@ -7,6 +7,11 @@ from __future__ import annotations
 
 import re
 
+from ._lexicon import ORG_NOUNS
+from ._text import DATELINE
+
+__all__ = ["DATELINE", "ORG_NOUNS"]
+
 
 def _lexicon(words: str) -> frozenset[str]:
     return frozenset(words.split())
@@ -20,7 +25,7 @@ REPORTING_VERBS = _lexicon(
     promise pledge vow threaten caution recall reiterate repeat maintain contend complain
     criticize criticise accuse lament concede testify allege answer retort counter continue
     describe disclose reveal point highlight indicate mention tweet post estimate forecast
-    propose recommend demand agree signal hint exclaim whisper shout joke quip muse
+    propose recommend demand agree signal hint exclaim whisper shout joke quip muse call
     """
 )
 """Lemmas of verbs that report speech (clausal complements of these are indirect quotes)."""
@@ -35,7 +40,10 @@ NAME_TITLES = _lexicon(
     ambassador envoy spokesman spokeswoman spokesperson director commissioner chairman chairwoman
     chair ceo general gen. colonel col. captain capt. lieutenant lt. sergeant admiral commander
     foreign defence defense interior finance deputy former acting speaker leader head minister
-    official officer spokesman analyst expert
+    official officer spokesman analyst expert manager coach boss executive founder owner agent
+    lawyer attorney prosecutor councilor councillor negotiator economist treasurer inspector
+    superintendent sheriff administrator principal dean rector professor editor chairperson
+    president-elect secretary-general commander-in-chief
     """
 )
 """Lower-cased words that make a title when they precede a name (``Foreign Minister X``)."""
@@ -69,3 +77,21 @@ BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 """Lines that are site furniture rather than news text."""
+
+ORG_SUFFIX = re.compile(
+    r"\b((?:[A-Z][\w&’'-]*\s){1,3}(?:Technologies|Technology|Inc\.?|Corp\.?|Corporation|Ltd\.?|"
+    r"Holdings|Group|Systems|Labs|Pharmaceuticals|Airlines|Motors|Capital|Partners|Industries|"
+    r"Enterprises|Solutions|Software|Networks|Ventures|Bancorp|Plc|PLC|LLC|AG|SA|GmbH))\b"
+)
+"""A company name ending in a corporate suffix (``Acme Widgets Inc``)."""
+
+ORG_OF = re.compile(
+    r"\b(?:[A-Z][\w’'-]*\s){0,2}(?:Coalition|Council|Union|Association|Federation|Alliance|"
+    r"League|Organi[sz]ation|Ministry|Department|Institute|Bank|Court|Party|Committee|Club|"
+    r"Society|Agency|Commission|Office|Board|Academy|University|College|Museum|Church|Order)"
+    r"(?: of(?: the)?(?: [A-Z][\w’'-]*)+| (?:[A-Z][\w’'-]*)(?: [A-Z][\w’'-]*)*)"
+)
+"""An institution named by a head noun and a proper complement (``Council of Island States``)."""
+
+SILENT_HEADS = frozenset({"decline", "refuse", "fail", "not"})
+"""Lemmas governing a reporting verb that withhold its content (``declined to say whether``)."""

@@ -60,7 +60,7 @@ def _is_closing_after(text: str, j: int, opener: str) -> bool:
         if opener == "«":
             return char == "»"
         return char in '”"' or (opener == "„" and char == "“")
-    # single quotes: not an apostrophe inside a word ("don’t", "Sánchez’s")
+    # single quotes: not an apostrophe inside a word ("don’t", "Ortega’s")
     if char not in SINGLE_CLOSE + "'":
         return False
     return not after.isalnum()

@@ -17,6 +17,11 @@ CLOSE_DOUBLE = "”»"
 OPEN_SINGLE = "‘‚‹"
 CLOSE_SINGLE = "’›"
 STRAIGHT = "\"'"
+DATELINE = re.compile(
+    r"(?P<city>[A-Z][A-Z.'\- ]*[A-Z.])(?:, (?P<region>[A-Z][\w.' ]+?))?\s*"
+    r"(?:\((?P<agency>[^)\n]{1,40})\))?\s*[-\u2014\u2013]+\s+"
+)
+"""A dateline opening a paragraph: ``CITY, Region (Agency) -`` (match it at the paragraph start)."""
 QUOTE_CHARS = OPEN_DOUBLE + CLOSE_DOUBLE + OPEN_SINGLE + CLOSE_SINGLE + STRAIGHT
 _TERMINATOR_CLOSERS = QUOTE_CHARS + ")]"
 

@@ -42,6 +42,7 @@ from . import _lexicon as lex
 from ._text import (
     CLOSE_DOUBLE,
     CLOSE_SINGLE,
+    DATELINE,
     OPEN_DOUBLE,
     OPEN_SINGLE,
     QUOTE_CHARS,
@@ -122,7 +123,7 @@ class RulesSystem:
     """
 
     name = "rules"
-    version = "1"
+    version = "2"
     offline = True
 
     def __init__(
@@ -336,6 +337,19 @@ class _Extractor:
         kind, strong = self._type_of(run, toks, lowered, surface, start, end)
         return [_Mention(start, end, kind, strong)]
 
+    def _dateline_type(self, start: int, end: int) -> str | None:
+        """GPE for the place and ORG for the agency of a paragraph-opening dateline."""
+        for para in paragraphs(self.text):
+            if para.start > start:
+                break
+            match = DATELINE.match(self.text, para.start)
+            if match is None or match.end() <= start:
+                continue
+            for group, label in (("city", "GPE"), ("region", "GPE"), ("agency", "ORG")):
+                if match.group(group) and match.start(group) <= start and end <= match.end(group):
+                    return label
+        return None
+
     def _followed_by_verb(self, end: int) -> bool:
         return self._next_word(end).lower() in lex.REPORTING_VERBS
 
@@ -350,6 +364,13 @@ class _Extractor:
     ) -> tuple[str, bool]:
         prev = self._prev_word(start).lower()
         nxt = self._next_word(end)
+        dateline = self._dateline_type(start, end)
+        if dateline is not None:
+            return dateline, True
+        if len(toks) > 1 and re.search(
+            r"\baccording to\s*$", self.text[max(0, start - 20) : start]
+        ):
+            return "PERSON", True
         if prev in lex.CORE_TITLES or prev in {"mr", "mrs", "ms", "dr"}:
             return "PERSON", True
         if lowered[-1] in lex.ORG_SUFFIXES or (len(toks) > 1 and lowered[0] in lex.ORG_HEADS):
@@ -396,9 +417,22 @@ class _Extractor:
         for m in self.mentions:
             if m.strong and m.type != "DATE":
                 votes.setdefault(text[m.start : m.end], Counter())[m.type] += 1
+        org_short = {
+            text[m.start : m.end].split()[0]: m
+            for m in self.mentions
+            if m.type == "ORG"
+            and m.strong
+            and " " in text[m.start : m.end].strip()
+            and text[m.start : m.end].split()[-1].lower() in lex.ORG_SUFFIXES
+        }
         for m in self.mentions:
             surface = text[m.start : m.end]
             if m.type == "DATE":
+                continue
+            short = org_short.get(surface)
+            if short is not None and short is not m and m.type in ("GPE", "PERSON"):
+                m.type, m.strong = "ORG", True
+                m.entity_id = kebab(text[short.start : short.end])
                 continue
             full = full_names.get(surface)
             if full is not None and full is not m:
@@ -576,6 +610,12 @@ class _Extractor:
                 self._add_alias(titled, phrase)
                 return _Attribution(titled.name, Span(s, e), None)
             return _Attribution(phrase, Span(s, e), None)
+        if words_ and words_[0] in ("the", "a", "an") and words_[-1] in lex.ORG_NOUNS:
+            organisation = self._organisation_before(s)
+            if organisation is not None:
+                group = self._person_for(organisation)
+                self._add_alias(group, phrase)
+                return _Attribution(group.name, Span(s, e), None)
         if mention is not None and mention.type in {"ORG", "GPE"}:
             group = self._person_for(mention)
             return _Attribution(group.name, Span(mention.start, mention.end), None)
@@ -589,6 +629,23 @@ class _Extractor:
                     self._add_alias(group, phrase)
                     return _Attribution(group.name, Span(s, e), None)
         return None
+
+    def _organisation_before(self, offset: int) -> _Mention | None:
+        """What ``the company`` stands for: the first organisation named earlier in its
+        sentence (the reported clause's subject), else the latest one named before it."""
+        text = self.text
+        sent = self._sentence_of(offset)
+        candidates = [
+            m
+            for m in self.mentions
+            if m.type == "ORG"
+            and m.end <= offset
+            and not (text[m.start - 1 : m.start] == "(" and text[m.end : m.end + 1] == ")")
+        ]
+        in_sentence = [m for m in candidates if m.start >= sent.start]
+        if in_sentence:
+            return in_sentence[0]
+        return candidates[-1] if candidates else None
 
     def _recent_subject(self, offset: int) -> _Mention | None:
         """The first person named (outside quotations) in the nearest sentence before ``offset``."""

@@ -64,10 +64,6 @@ def load_pipeline(model: str) -> Any:
 
 
 _BOUNDARIES = "fact_bench_paragraph_sentences"
-DATELINE = re.compile(
-    r"[A-Z][A-Z.'\- ]+(?:, [A-Z][\w.' ]+)?\s*(?:\([^)\n]{1,40}\))?\s*[-—–]+\s+"
-)
-"""A dateline opening a paragraph: ``CITY, Region (Agency) -``."""
 
 
 def dateline_end(text: str, start: int) -> int | None:
@@ -79,6 +75,8 @@ def dateline_end(text: str, start: int) -> int | None:
         >>> dateline_end("A ship sank - again.", 0) is None
         True
     """
+    from ._spacy_lexicon import DATELINE
+
     match = DATELINE.match(text, start)
     return match.end() if match else None
 
@@ -118,7 +116,7 @@ class SpacySystem:
     """
 
     name: ClassVar[str] = "spacy"
-    version: ClassVar[str] = "1.0.0"
+    version: ClassVar[str] = "1.1.0"
 
     def __init__(self, **params: Any) -> None:
         reason = self.availability(params)
