@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from .._models import Claim
-from ._matching import Edge, max_weight_matching
+from ._matching import Edge, max_weight_matching, overlap_pairs
 from ._resolve import SpeakerResolver
 from ._results import JsonItem, MetricResult, Paragraphs, Tally, sorted_items
 
@@ -70,6 +70,54 @@ def _eligible(pred: Claim, gold: Claim, weight: float) -> bool:
     return weight >= MIN_WEIGHT
 
 
+def _candidate_weights(
+    gold: Sequence[Claim], pred: Sequence[Claim]
+) -> dict[tuple[int, int], float]:
+    """:func:`claim_weight` of every (gold, pred) pair that could matter, keyed by the pair.
+
+    A pair is left out only when it is ineligible and its weight is 0 anyway: when both claims
+    give evidence and the evidence does not overlap, or when one gives none and the two share no
+    normalised token (token F1 is then 0, unless both texts normalise to nothing). So the result
+    is the all-pairs weight table without its zeros, in time that grows with the candidates.
+
+    Example:
+        >>> from benchmark._models import Span
+        >>> gold = [Claim(text="NATO will grow", source="author", kind="fact")]
+        >>> pred = [Claim(text="NATO grows", source="x", kind="fact"),
+        ...         Claim(text="Budget up", source="x", kind="fact", evidence=(Span(0, 4),))]
+        >>> _candidate_weights(gold, pred)
+        {(0, 0): 0.4}
+    """
+    gold_by_token: dict[str, set[int]] = {}
+    gold_with_empty_ref: set[int] = set()
+    for g, claim in enumerate(gold):
+        for ref in (claim.text, *claim.paraphrases):
+            tokens = normalize_answer(ref)
+            if not tokens:
+                gold_with_empty_ref.add(g)
+            for token in tokens:
+                gold_by_token.setdefault(token, set()).add(g)
+    gold_span_owner = [g for g, c in enumerate(gold) for _ in c.evidence]
+    pred_span_owner = [p for p, c in enumerate(pred) for _ in c.evidence]
+    evidence_overlaps = {
+        (gold_span_owner[i], pred_span_owner[j])
+        for i, j in overlap_pairs(
+            [(s.start, s.end) for c in gold for s in c.evidence],
+            [(s.start, s.end) for c in pred for s in c.evidence],
+        )
+    }
+    candidates = set(evidence_overlaps)
+    for p, claim in enumerate(pred):
+        tokens = normalize_answer(claim.text)
+        sharing: set[int] = set(gold_with_empty_ref) if not tokens else set()
+        for token in set(tokens):
+            sharing.update(gold_by_token.get(token, ()))
+        for g in sharing:
+            if not (claim.evidence and gold[g].evidence):
+                candidates.add((g, p))
+    return {(g, p): claim_weight(pred[p], gold[g]) for g, p in sorted(candidates)}
+
+
 def _item(claim: Claim, **extra: object) -> JsonItem:
     return {"text": claim.text, "source": claim.source, "kind": claim.kind, **extra}
 
@@ -81,24 +129,27 @@ def score_claims(
     paragraphs: Paragraphs,
 ) -> dict[str, MetricResult]:
     """Both claim metrics on one document."""
-    weights = [[claim_weight(p, g) for p in pred] for g in gold]
+    weights = _candidate_weights(gold, pred)
     resolved = [resolver.resolve(p.source, allow_author=True) for p in pred]
     edges = [
-        Edge(g, p, 1.0, weights[g][p])
-        for g in range(len(gold))
-        for p in range(len(pred))
-        if weights[g][p] >= MIN_WEIGHT and _eligible(pred[p], gold[g], weights[g][p])
+        Edge(g, p, 1.0, weight)
+        for (g, p), weight in sorted(weights.items())
+        if weight >= MIN_WEIGHT and _eligible(pred[p], gold[g], weight)
     ]
     gold_keys = [repr(c) for c in gold]
     pred_keys = [repr(c) for c in pred]
     gold_par = [paragraphs.index(min((s.start for s in c.evidence), default=0)) for c in gold]
+    best_gold: dict[int, tuple[float, int]] = {}  # pred -> (best weight, lowest gold index)
+    for (g, p), weight in weights.items():
+        if weight > 0 and (p not in best_gold or (weight, -g) > (best_gold[p][0], -best_gold[p][1])):
+            best_gold[p] = (weight, g)
     pred_par = []
     for p, claim in enumerate(pred):
         if claim.evidence:
             pred_par.append(paragraphs.index(min(s.start for s in claim.evidence)))
         else:
-            best = max(range(len(gold)), key=lambda g: (weights[g][p], -g), default=None)
-            pred_par.append(gold_par[best] if best is not None and weights[best][p] > 0 else 0)
+            best = best_gold.get(p)
+            pred_par.append(gold_par[best[1]] if best is not None else 0)
     results: dict[str, MetricResult] = {}
     for metric in CLAIM_METRICS:
         usable = (

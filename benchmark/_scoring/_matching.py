@@ -27,32 +27,126 @@ class Edge(NamedTuple):
     secondary: float = 0.0
 
 
-def overlap_pairs(gold: Sequence[Interval], pred: Sequence[Interval]) -> list[tuple[int, int]]:
+def overlap_pairs(
+    gold: Sequence[Interval], pred: Sequence[Interval], *, ordered: bool = True
+) -> list[tuple[int, int]]:
     """Every (gold index, predicted index) whose half-open spans share at least one code point.
 
-    Sort and sweep: O((n + m) log(n + m) + pairs), not O(n * m).
+    Sort and sweep: O((n + m) log(n + m) + pairs), not O(n * m). The pairs come sorted unless
+    ``ordered=False`` (for callers that only count).
 
     Example:
         >>> overlap_pairs([(0, 5), (10, 12)], [(4, 11), (20, 21), (0, 1)])
         [(0, 0), (0, 2), (1, 0)]
     """
-    events = sorted(
-        [(s, e, 0, i) for i, (s, e) in enumerate(gold) if e > s]
-        + [(s, e, 1, j) for j, (s, e) in enumerate(pred) if e > s]
-    )
-    active: tuple[list[tuple[int, int]], list[tuple[int, int]]] = ([], [])
+    gold_order = sorted(range(len(gold)), key=gold.__getitem__)
+    pred_order = sorted(range(len(pred)), key=pred.__getitem__)
     pairs: list[tuple[int, int]] = []
-    for start, end, side, index in events:
-        other = active[1 - side]
-        if other:
-            alive = [item for item in other if item[0] > start]
-            if len(alive) != len(other):
-                other[:] = alive
-            for _, other_index in other:
-                pairs.append((index, other_index) if side == 0 else (other_index, index))
-        active[side].append((end, index))
-    pairs.sort()
+    open_gold: list[int] = []  # gold spans started so far that may still overlap what starts next
+    open_pred: list[int] = []
+    i = j = 0
+    n_gold, n_pred = len(gold_order), len(pred_order)
+    while i < n_gold or j < n_pred:
+        # Take the span that starts first (gold on ties: either order finds the same pairs).
+        if j == n_pred or (i < n_gold and gold[gold_order[i]][0] <= pred[pred_order[j]][0]):
+            g = gold_order[i]
+            i += 1
+            start, end = gold[g]
+            if end <= start:
+                continue
+            if open_pred:
+                open_pred = [p for p in open_pred if pred[p][1] > start]
+                pairs.extend([(g, p) for p in open_pred])
+            open_gold.append(g)
+        else:
+            p = pred_order[j]
+            j += 1
+            start, end = pred[p]
+            if end <= start:
+                continue
+            if open_gold:
+                open_gold = [g for g in open_gold if gold[g][1] > start]
+                pairs.extend([(g, p) for g in open_gold])
+            open_pred.append(p)
+    if ordered:
+        pairs.sort()
     return pairs
+
+
+def matching_size(edges: Sequence[tuple[int, int]]) -> int:
+    """The size of a maximum-cardinality one-to-one matching of (gold, pred) pairs.
+
+    It equals the primary total of :func:`max_weight_matching` when every edge weighs 1 (and
+    half of it when every edge weighs 0.5), without building :class:`Edge` objects: an edge
+    whose two ends have no other edge counts at once; the rest go to an augmenting-path search.
+
+    Example:
+        >>> matching_size([(0, 0), (0, 1), (1, 0), (5, 5)])
+        3
+        >>> matching_size([(0, 0), (1, 0), (2, 0)])
+        1
+    """
+    if not edges:
+        return 0
+    gold_degree: dict[int, int] = {}
+    pred_degree: dict[int, int] = {}
+    for g, p in edges:
+        gold_degree[g] = gold_degree.get(g, 0) + 1
+        pred_degree[p] = pred_degree.get(p, 0) + 1
+    alone = 0
+    adjacency: dict[int, list[int]] = {}
+    for g, p in edges:
+        if gold_degree[g] == 1 and pred_degree[p] == 1:
+            alone += 1
+        else:
+            adjacency.setdefault(g, []).append(p)
+    return alone + (_augmenting_matching_size(adjacency) if adjacency else 0)
+
+
+def _augmenting_matching_size(adjacency: dict[int, list[int]]) -> int:
+    """Maximum matching size of a bipartite graph given as gold -> [pred]: Kuhn's algorithm.
+
+    Greedy start, then phases of iterative depth-first searches for augmenting paths sharing one
+    visited set; phases repeat until one finds none (then, by Berge's theorem, it is maximum).
+    """
+    owner: dict[int, int] = {}  # pred -> its gold
+    partner: dict[int, int] = {}  # gold -> its pred
+    for g, preds in adjacency.items():
+        for p in preds:
+            if p not in owner:
+                owner[p], partner[g] = g, p
+                break
+    augmented = True
+    while augmented:
+        augmented = False
+        visited: set[int] = set()
+        for root in adjacency:
+            if root in partner:
+                continue
+            golds = [root]
+            iterators = [iter(adjacency[root])]
+            path: list[int] = []  # path[i]: the pred taken from golds[i]
+            while iterators:
+                for p in iterators[-1]:
+                    if p in visited:
+                        continue
+                    visited.add(p)
+                    path.append(p)
+                    if p in owner:  # go deeper through p's current gold
+                        golds.append(owner[p])
+                        iterators.append(iter(adjacency[owner[p]]))
+                        break
+                    for g, q in zip(golds, path, strict=True):  # free pred: flip the path
+                        owner[q], partner[g] = g, q
+                    augmented = True
+                    iterators.clear()
+                    break
+                else:
+                    iterators.pop()
+                    golds.pop()
+                    if path:
+                        path.pop()
+    return len(partner)
 
 
 def max_weight_matching(

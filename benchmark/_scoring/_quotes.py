@@ -34,13 +34,11 @@ def _key(quote: Quote) -> tuple[object, ...]:
     return (quote.start, quote.end, quote.speaker or "", quote.kind, repr(quote))
 
 
-def _iou_edges(
-    gold: Sequence[Span], pred: Sequence[Span], allowed: set[tuple[int, int]] | None = None
-) -> list[Edge]:
+def _iou_edges(gold: Sequence[Span], pred: Sequence[Span]) -> list[Edge]:
     edges = []
     for g, p in overlap_pairs([(s.start, s.end) for s in gold], [(s.start, s.end) for s in pred]):
         iou = gold[g].iou(pred[p])
-        if iou >= MIN_IOU and (allowed is None or (g, p) in allowed):
+        if iou >= MIN_IOU:
             edges.append(Edge(g, p, 1.0, iou))
     return edges
 
@@ -90,20 +88,19 @@ def score_quotes(
     gold_par = [paragraphs.index(q.start) for q in gold]
     pred_par = [paragraphs.index(q.start) for q in pred]
     results: dict[str, MetricResult] = {}
-    same_span = [e for e in _iou_edges(gold_spans, pred_spans) if e.secondary == 1.0]
+    iou_edges = _iou_edges(gold_spans, pred_spans)
+    same_span = [e for e in iou_edges if e.secondary == 1.0]
     exact = max_weight_matching(same_span, gold_keys, pred_keys)
     results["exact"] = _tally(exact, gold_items, pred_items, gold_par, pred_par, n)
-    overlap = max_weight_matching(_iou_edges(gold_spans, pred_spans), gold_keys, pred_keys)
+    overlap = max_weight_matching(iou_edges, gold_keys, pred_keys)
     results["overlap"] = _tally(overlap, gold_items, pred_items, gold_par, pred_par, n)
-    correct = {
-        (g, p)
-        for g, quote in enumerate(gold)
-        for p in range(len(pred))
-        if _same_speaker(quote.speaker, pred[p].speaker, resolved[p])
-    }
-    attributed = max_weight_matching(
-        _iou_edges(gold_spans, pred_spans, correct), gold_keys, pred_keys
-    )
+    # Only the overlap edges can be attributed: filtering them is linear, unlike all pairs.
+    correct = [
+        e
+        for e in iou_edges
+        if _same_speaker(gold[e.gold].speaker, pred[e.pred].speaker, resolved[e.pred])
+    ]
+    attributed = max_weight_matching(correct, gold_keys, pred_keys)
     results["attribution"] = _tally(attributed, gold_items, pred_items, gold_par, pred_par, n)
     gold_cues = sorted({q.cue_span for q in gold if q.cue_span is not None})
     pred_cues = sorted({q.cue_span for q in pred if q.cue_span is not None})

@@ -360,6 +360,8 @@ def _relabel_and_propagate(text: str, mentions: list[_Mention]) -> list[_Mention
         if surface in person_surnames:
             best = "PERSON"
         chosen[surface] = best
+    for short in corporate:
+        chosen.setdefault(short, "ORG")
     for m in mentions:
         m.type = chosen[m.text]
     taken = sorted((m.start, m.end) for m in mentions)

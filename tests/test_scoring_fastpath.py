@@ -1,0 +1,206 @@
+"""The counts-only fast paths give exactly what the full matchers give.
+
+- ``count_entity_schemes`` (counts only) against ``score_entities`` (the path with error lists
+  that ``score_document`` and results.json use) and against the sum of ``match_entities``, on
+  random adversarial documents: nested, empty, duplicated and identical spans.
+- ``matching_size`` against ``max_weight_matching`` on random bipartite graphs.
+- ``score_claims`` with its candidate prefilter against the same function fed the all-pairs
+  weight table; ``score_quotes`` attribution against a brute-force all-pairs filter.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from benchmark._models import Claim, Entity, Quote, Span
+from benchmark._scoring import _claims
+from benchmark._scoring._claims import claim_weight, score_claims
+from benchmark._scoring._entities import SCHEMES, count_entity_schemes, match_entities
+from benchmark._scoring._entities import score_entities
+from benchmark._scoring._matching import Edge, matching_size, max_weight_matching, overlap_pairs
+from benchmark._scoring._quotes import score_quotes
+from benchmark._scoring._results import Counts, Paragraphs
+from benchmark._scoring._resolve import SpeakerResolver
+from benchmark._models import Annotation, Speaker
+
+TYPES = ("PERSON", "ORG", "GPE")
+TEXT = ("word " * 12 + "\n\n") * 4
+Key = tuple[int, int, str]
+
+
+def random_keys(rng: random.Random, n: int, length: int) -> list[Key]:
+    keys: list[Key] = []
+    for _ in range(n):
+        start = rng.randint(0, length - 1)
+        keys.append((start, start + rng.randint(0, 8), rng.choice(TYPES)))
+        if keys and rng.random() < 0.15:
+            keys.append(rng.choice(keys))  # a duplicate
+    return keys
+
+
+def random_document(rng: random.Random) -> tuple[list[Key], list[Key]]:
+    length = rng.randint(1, 60)
+    gold = random_keys(rng, rng.randint(0, 12), length)
+    pred = random_keys(rng, rng.randint(0, 12), length)
+    # Predictions near the gold: copies, retyped copies, shifted boundaries.
+    for s, e, t in gold:
+        roll = rng.random()
+        if roll < 0.3:
+            pred.append((s, e, t))
+        elif roll < 0.45:
+            pred.append((s, e, rng.choice(TYPES)))
+        elif roll < 0.6:
+            pred.append((max(0, s + rng.choice((-1, 1))), e + rng.choice((-1, 0, 1)), t))
+    rng.shuffle(pred)
+    return gold, pred
+
+
+def entities(keys: list[Key]) -> list[Entity]:
+    return [Entity(s, e, TEXT[s:e], t, None) for s, e, t in keys]  # type: ignore[arg-type]
+
+
+def test_fast_counts_equal_full_path_on_random_documents() -> None:
+    rng = random.Random(7)
+    docs = [random_document(rng) for _ in range(3000)]
+    totals = dict.fromkeys(SCHEMES, Counts(0.0, 0.0, 0.0))
+    tangled = 0
+    for gold, pred in docs:
+        fast = count_entity_schemes([(gold, pred)])
+        full = score_entities(entities(gold), entities(pred), Paragraphs(TEXT)).metrics
+        for scheme in SCHEMES:
+            assert fast[scheme] == full[scheme].counts, (scheme, gold, pred)
+            tp = sum(e.primary for e in match_entities(gold, pred, scheme))
+            assert fast[scheme] == Counts(tp, len(pred) - tp, len(gold) - tp)
+            totals[scheme] = totals[scheme] + full[scheme].counts
+        pairs = overlap_pairs([k[:2] for k in gold], [k[:2] for k in pred])
+        tangled += len({g for g, _ in pairs}) < len(pairs)
+    assert count_entity_schemes(docs) == totals
+    assert tangled > 1000  # the matcher's hard case was exercised
+
+
+def test_partial_never_below_any_matching_of_one_and_half_credit() -> None:
+    # The global optimum with same-span pairs weighing 1 and other overlaps 0.5, by brute force
+    # through max_weight_matching, equals the fast path's exact-first count.
+    rng = random.Random(11)
+    for _ in range(1500):
+        gold, pred = random_document(rng)
+        edges = [
+            Edge(g, p, 1.0 if gold[g][:2] == pred[p][:2] else 0.5)
+            for g, p in overlap_pairs([k[:2] for k in gold], [k[:2] for k in pred])
+        ]
+        edges += [
+            Edge(g, p, 1.0)
+            for g in range(len(gold))
+            for p in range(len(pred))
+            if gold[g][:2] == pred[p][:2] and gold[g][1] <= gold[g][0]  # empty spans
+        ]
+        best = sum(e.primary for e in max_weight_matching(edges))
+        assert count_entity_schemes([(gold, pred)])["partial"].tp == best, (gold, pred)
+
+
+def test_matching_size_equals_max_weight_matching() -> None:
+    rng = random.Random(5)
+    for _ in range(5000):
+        n_gold, n_pred, density = rng.randint(0, 8), rng.randint(0, 8), rng.random()
+        edges = [
+            (g, p) for g in range(n_gold) for p in range(n_pred) if rng.random() < density
+        ]
+        rng.shuffle(edges)
+        chosen = max_weight_matching([Edge(g, p, 1.0) for g, p in edges])
+        assert matching_size(edges) == len(chosen), edges
+
+
+def test_matching_size_long_chain_has_no_recursion_limit() -> None:
+    n = 5000
+    chain = [(i, i + 1) for i in range(n)] + [(i, i) for i in range(n)]
+    assert matching_size(chain) == n
+    assert matching_size([(0, p) for p in range(n)]) == 1
+
+
+def test_overlap_pairs_unordered_is_the_same_set() -> None:
+    rng = random.Random(3)
+    for _ in range(2000):
+        gold = [k[:2] for k in random_keys(rng, rng.randint(0, 8), 30)]
+        pred = [k[:2] for k in random_keys(rng, rng.randint(0, 8), 30)]
+        brute = sorted(
+            (g, p)
+            for g, (a, b) in enumerate(gold)
+            for p, (c, d) in enumerate(pred)
+            if min(b, d) > max(a, c)
+        )
+        assert overlap_pairs(gold, pred) == brute
+        assert sorted(overlap_pairs(gold, pred, ordered=False)) == brute
+
+
+WORDS = ("nato", "budget", "grow", "said", "the", "war", "talks", "", "!")
+
+
+def random_claim(rng: random.Random, gold: bool) -> Claim:
+    text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 5)))
+    evidence = ()
+    if rng.random() < 0.6:
+        start = rng.randint(0, 40)
+        evidence = (Span(start, start + rng.randint(1, 6)),)
+    paraphrases = (" ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 3))),) if gold else ()
+    source = rng.choice(("author", "ann", "bob")) if gold else rng.choice(("Ann", "Bob", "x"))
+    return Claim(text, source, "statement", paraphrases, evidence)  # type: ignore[arg-type]
+
+
+def all_pairs_weights(gold: list[Claim], pred: list[Claim]) -> dict[tuple[int, int], float]:
+    return {(g, p): claim_weight(pred[p], gold[g]) for g in range(len(gold)) for p in range(len(pred))}
+
+
+def test_claim_prefilter_gives_the_all_pairs_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(9)
+    gold_ann = Annotation(
+        "d", "", speakers=(Speaker("Ann", "ann"), Speaker("Bob", "bob"))
+    )
+    resolver = SpeakerResolver(gold_ann)
+    paragraphs = Paragraphs(TEXT)
+    cases = []
+    for _ in range(600):
+        gold = [random_claim(rng, True) for _ in range(rng.randint(0, 6))]
+        pred = [random_claim(rng, False) for _ in range(rng.randint(0, 6))]
+        cases.append((gold, pred, score_claims(gold, pred, resolver, paragraphs)))
+    monkeypatch.setattr(_claims, "_candidate_weights", all_pairs_weights)
+    matched = 0
+    for gold, pred, fast in cases:
+        reference = score_claims(gold, pred, resolver, paragraphs)
+        assert fast == reference
+        matched += int(fast["matched"].counts.tp)
+    assert matched > 100
+
+
+def test_quote_attribution_equals_all_pairs_filter() -> None:
+    rng = random.Random(13)
+    gold_ann = Annotation("d", "", speakers=(Speaker("Ann", "ann"), Speaker("Bob", "bob")))
+    resolver = SpeakerResolver(gold_ann)
+    paragraphs = Paragraphs(TEXT)
+    attributed = 0
+    for _ in range(500):
+        gold = [
+            Quote(s, s + rng.randint(1, 6), "q", "direct", rng.choice(("ann", "bob", None)))
+            for s in (rng.randint(0, 40) for _ in range(rng.randint(0, 6)))
+        ]
+        pred = [
+            Quote(s, s + rng.randint(1, 6), "q", "direct", rng.choice(("Ann", "Bob", "Zed", None)))
+            for s in (rng.randint(0, 40) for _ in range(rng.randint(0, 6)))
+        ]
+        result = score_quotes(gold, pred, resolver, paragraphs, TEXT)["attribution"].counts
+        # Brute force: all pairs with IoU >= 0.5 and the right speaker, maximum matching.
+        edges = [
+            Edge(g, p, 1.0, gold[g].span.iou(pred[p].span))
+            for g in range(len(gold))
+            for p in range(len(pred))
+            if gold[g].span.iou(pred[p].span) >= 0.5
+            and (
+                resolver.resolve(pred[p].speaker, pred[p].speaker_span) == gold[g].speaker
+                if gold[g].speaker is not None
+                else pred[p].speaker is None
+            )
+        ]
+        assert result.tp == len(max_weight_matching(edges))
+        attributed += int(result.tp)
+    assert attributed > 50
