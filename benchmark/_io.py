@@ -330,6 +330,9 @@ def read_document(path: Path) -> Document:
     if reason:
         raise BenchError(f"{path}: {reason}")
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise BenchError(f"{path}: file is {size} bytes, more than {MAX_FILE_BYTES}")
         text = path.read_bytes().decode("utf-8")
     except OSError as exc:
         raise BenchError(f"{path}: cannot read: {exc.strerror or exc}") from None

@@ -377,6 +377,11 @@ def test_file_over_the_size_limit_is_refused_before_reading(tmp_path: Path) -> N
     )
     with pytest.raises(BenchError, match="more than"):
         read_annotation(huge)
+    huge_article = folder / "big.txt"
+    with huge_article.open("wb") as handle:
+        handle.truncate(MAX_FILE_BYTES + 1)
+    with pytest.raises(BenchError, match="more than"):
+        read_document(huge_article)
 
 
 def test_empty_gold_folder_is_one_error(tmp_path: Path) -> None:

@@ -125,6 +125,8 @@ def test_report_html_escapes_hostile_text_names_and_errors(
     assert SCRIPT not in html and "<img src=x" not in html
     assert "&lt;script&gt;document.title=" in html  # shown, as text
     assert "ValueError" in html  # the error is in the report, escaped
+    assert '<span class="alias">(&lt;script&gt;document.title=' in html  # the display name
+    assert html.count("&lt;img src=x onerror=") >= 3  # entity, speaker, quote speaker at least
 
 
 @pytest.mark.browser

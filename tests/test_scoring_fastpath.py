@@ -119,11 +119,23 @@ def test_matching_size_long_chain_has_no_recursion_limit() -> None:
     assert matching_size([(0, p) for p in range(n)]) == 1
 
 
-def test_overlap_pairs_unordered_is_the_same_set() -> None:
+def random_intervals(rng: random.Random) -> list[tuple[int, int]]:
+    if rng.random() < 0.5:
+        return [k[:2] for k in random_keys(rng, rng.randint(0, 8), 30)]
+    spans, position = [], rng.randint(0, 3)  # disjoint (the binary-search path)
+    for _ in range(rng.randint(0, 8)):
+        size = rng.randint(1, 4)
+        spans.append((position, position + size))
+        position += size + rng.randint(0, 2)
+    rng.shuffle(spans)
+    return spans
+
+
+def test_overlap_pairs_equal_brute_force() -> None:
     rng = random.Random(3)
-    for _ in range(2000):
-        gold = [k[:2] for k in random_keys(rng, rng.randint(0, 8), 30)]
-        pred = [k[:2] for k in random_keys(rng, rng.randint(0, 8), 30)]
+    for _ in range(4000):
+        gold = random_intervals(rng)
+        pred = random_intervals(rng)
         brute = sorted(
             (g, p)
             for g, (a, b) in enumerate(gold)
@@ -203,4 +215,4 @@ def test_quote_attribution_equals_all_pairs_filter() -> None:
         ]
         assert result.tp == len(max_weight_matching(edges))
         attributed += int(result.tp)
-    assert attributed > 50
+    assert attributed > 20

@@ -110,6 +110,7 @@ def test_entry_point_is_discovered(monkeypatch: pytest.MonkeyPatch) -> None:
         ("name: [unclosed\n", "systems/bad.yaml: line"),
         ("name: bad\nadapter: nosuch\n", "systems/bad.yaml: adapter: unknown adapter 'nosuch'"),
         ("name: bad\nadapter: rules\nenabled: maybe\n", "systems/bad.yaml: enabled:"),
+        ("name: bad\nadapter: rules\nparams: {x: .nan}\n", "systems/bad.yaml: params: values"),
     ],
 )
 def test_malformed_yaml_is_a_status_line(tmp_path: Path, content: str, expected: str) -> None:

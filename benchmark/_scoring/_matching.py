@@ -8,6 +8,7 @@ common case: each gold span overlaps one predicted span); only larger components
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -39,9 +40,20 @@ def overlap_pairs(
         >>> overlap_pairs([(0, 5), (10, 12)], [(4, 11), (20, 21), (0, 1)])
         [(0, 0), (0, 2), (1, 0)]
     """
-    gold_order = sorted(range(len(gold)), key=gold.__getitem__)
     pred_order = sorted(range(len(pred)), key=pred.__getitem__)
-    pairs: list[tuple[int, int]] = []
+    if _disjoint(pred, pred_order):
+        pairs = _overlaps_with_disjoint(gold, pred, pred_order)
+        if ordered:
+            pairs.sort()
+        return pairs
+    gold_order = sorted(range(len(gold)), key=gold.__getitem__)
+    if _disjoint(gold, gold_order):
+        swapped = _overlaps_with_disjoint(pred, gold, gold_order)
+        pairs = [(g, p) for p, g in swapped]
+        if ordered:
+            pairs.sort()
+        return pairs
+    pairs = []
     open_gold: list[int] = []  # gold spans started so far that may still overlap what starts next
     open_pred: list[int] = []
     i = j = 0
@@ -70,6 +82,40 @@ def overlap_pairs(
             open_pred.append(p)
     if ordered:
         pairs.sort()
+    return pairs
+
+
+def _disjoint(spans: Sequence[Interval], order: Sequence[int]) -> bool:
+    """True when the spans (``order`` sorts them) are non-empty and none overlaps another."""
+    previous_end = -(2**63)
+    for index in order:
+        start, end = spans[index]
+        if start < previous_end or end <= start:
+            return False
+        previous_end = end
+    return True
+
+
+def _overlaps_with_disjoint(
+    spans: Sequence[Interval], disjoint: Sequence[Interval], order: Sequence[int]
+) -> list[tuple[int, int]]:
+    """Overlap pairs when ``disjoint`` (sorted by ``order``) has no overlap within itself.
+
+    Its starts and ends then both ascend, so the spans overlapping ``[start, end)`` are one run
+    found by two binary searches: those ending after ``start`` and starting before ``end``.
+    """
+    starts = [disjoint[i][0] for i in order]
+    ends = [disjoint[i][1] for i in order]
+    pairs: list[tuple[int, int]] = []
+    for index, (start, end) in enumerate(spans):
+        if end <= start:
+            continue
+        low = bisect_right(ends, start)
+        high = bisect_left(starts, end, low)
+        if high - low == 1:
+            pairs.append((index, order[low]))
+        elif high > low:
+            pairs.extend([(index, order[k]) for k in range(low, high)])
     return pairs
 
 

@@ -360,9 +360,9 @@ def _read_yaml_config(path: Path) -> _Config | SystemInfo:
     if not isinstance(params, dict) or not all(isinstance(k, str) for k in params):
         return broken("params", "expected a mapping of parameter names to values")
     try:
-        json.dumps(params)
+        json.dumps(params, allow_nan=False)
     except (TypeError, ValueError):
-        return broken("params", "values must be plain JSON-like data")
+        return broken("params", "values must be plain JSON data (no .nan or .inf)")
     enabled = data.get("enabled", True)
     if not isinstance(enabled, bool):
         return broken("enabled", "expected true or false")
