@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar, get_args, get_origin, get_type_hints
 
 from ._errors import BenchError, Problem
+from ._fastschema import is_plainly_valid
 from ._models import Annotation, Document
 
 T = TypeVar("T")
@@ -205,7 +206,7 @@ def json_path(parts: Iterable[Any]) -> str:
         >>> json_path(["quotes", 2, "speaker_span"])
         '$.quotes[2].speaker_span'
         >>> json_path(["a b", "x\\ny"])
-        "$['a b']['x\\ny']"
+        "$['a b']['x\\\\ny']"
     """
     out = "$"
     for part in parts:
@@ -247,6 +248,8 @@ def parse_annotation(data: Any, file: str) -> tuple[Annotation | None, list[Prob
     """
     if not isinstance(data, dict):
         return None, [Problem(file, "$", f"expected a JSON object, got {type(data).__name__}")]
+    if is_plainly_valid(data):  # the common case, ~10x faster; else the full check's messages
+        return from_json(Annotation, data), []
     unrepresentable = [
         Problem(file, json_path(parts), reason) for parts, reason in find_unrepresentable(data)
     ]

@@ -45,7 +45,7 @@ def test_compare_json_has_deltas_intervals_and_lost_items(two_runs: tuple[Path, 
     assert {(i["doc_id"], i["text"]) for i in strict["lost"]} == {
         (doc, "Paris") for doc in ("a1", "b2", "c3")
     }
-    assert data["systems"]["empty"]["entities"]["strict"]["delta"] is None
+    assert data["systems"]["empty"]["entities"]["strict"]["delta"] == 0.0
 
 
 def test_compare_table_names_systems_metrics_and_items(two_runs: tuple[Path, Path]) -> None:

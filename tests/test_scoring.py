@@ -133,7 +133,7 @@ def test_empty_predictions_recall_zero_precision_null() -> None:
     for layer, metrics in METRICS.items():
         for metric in metrics:
             c = scores.counts(layer, metric)
-            assert c.recall == 0.0 and c.precision is None and c.f1 is None, (layer, metric)
+            assert c.recall == 0.0 and c.precision is None and c.f1 == 0.0, (layer, metric)
 
 
 def test_empty_gold_gives_null_recall() -> None:
@@ -141,7 +141,15 @@ def test_empty_gold_gives_null_recall() -> None:
     for layer, metrics in METRICS.items():
         for metric in metrics:
             c = scores.counts(layer, metric)
-            assert c.recall is None and c.precision == 0.0, (layer, metric)
+            assert c.recall is None and c.precision == 0.0 and c.f1 == 0.0, (layer, metric)
+
+
+def test_nothing_on_either_side_gives_null_everywhere() -> None:
+    scores = score_document(ann(), None, TEXT)
+    for layer, metrics in METRICS.items():
+        for metric in metrics:
+            c = scores.counts(layer, metric)
+            assert (c.precision, c.recall, c.f1) == (None, None, None), (layer, metric)
 
 
 def test_both_empty_gives_null_everywhere() -> None:
@@ -492,7 +500,7 @@ def test_system_scores_micro_and_intervals() -> None:
     assert lo is not None and hi is not None and lo <= (strict.f1 or 0) <= hi and lo < hi
     again = score_system(corpus, good, bootstrap_samples=200, seed=3)
     assert again.intervals == scores.intervals
-    assert score_system(corpus, {}, bootstrap_samples=50).intervals[("quotes", "exact")] is None
+    assert score_system(corpus, {}, bootstrap_samples=50).intervals[("quotes", "exact")] == [0, 0]
 
 
 def test_paragraph_unit_below_ten_documents_and_missing_predictions() -> None:

@@ -14,16 +14,19 @@ import random
 
 import pytest
 
-from benchmark._models import Claim, Entity, Quote, Span
+from benchmark._models import Annotation, Claim, Entity, Quote, Span, Speaker
 from benchmark._scoring import _claims
 from benchmark._scoring._claims import claim_weight, score_claims
-from benchmark._scoring._entities import SCHEMES, count_entity_schemes, match_entities
-from benchmark._scoring._entities import score_entities
+from benchmark._scoring._entities import (
+    SCHEMES,
+    count_entity_schemes,
+    match_entities,
+    score_entities,
+)
 from benchmark._scoring._matching import Edge, matching_size, max_weight_matching, overlap_pairs
 from benchmark._scoring._quotes import score_quotes
-from benchmark._scoring._results import Counts, Paragraphs
 from benchmark._scoring._resolve import SpeakerResolver
-from benchmark._models import Annotation, Speaker
+from benchmark._scoring._results import Counts, Paragraphs
 
 TYPES = ("PERSON", "ORG", "GPE")
 TEXT = ("word " * 12 + "\n\n") * 4
@@ -104,9 +107,7 @@ def test_matching_size_equals_max_weight_matching() -> None:
     rng = random.Random(5)
     for _ in range(5000):
         n_gold, n_pred, density = rng.randint(0, 8), rng.randint(0, 8), rng.random()
-        edges = [
-            (g, p) for g in range(n_gold) for p in range(n_pred) if rng.random() < density
-        ]
+        edges = [(g, p) for g in range(n_gold) for p in range(n_pred) if rng.random() < density]
         rng.shuffle(edges)
         chosen = max_weight_matching([Edge(g, p, 1.0) for g, p in edges])
         assert matching_size(edges) == len(chosen), edges
@@ -151,24 +152,24 @@ WORDS = ("nato", "budget", "grow", "said", "the", "war", "talks", "", "!")
 
 def random_claim(rng: random.Random, gold: bool) -> Claim:
     text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 5)))
-    evidence = ()
+    evidence: tuple[Span, ...] = ()
     if rng.random() < 0.6:
         start = rng.randint(0, 40)
         evidence = (Span(start, start + rng.randint(1, 6)),)
     paraphrases = (" ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 3))),) if gold else ()
     source = rng.choice(("author", "ann", "bob")) if gold else rng.choice(("Ann", "Bob", "x"))
-    return Claim(text, source, "statement", paraphrases, evidence)  # type: ignore[arg-type]
+    return Claim(text, source, "statement", paraphrases, evidence)
 
 
 def all_pairs_weights(gold: list[Claim], pred: list[Claim]) -> dict[tuple[int, int], float]:
-    return {(g, p): claim_weight(pred[p], gold[g]) for g in range(len(gold)) for p in range(len(pred))}
+    return {
+        (g, p): claim_weight(pred[p], gold[g]) for g in range(len(gold)) for p in range(len(pred))
+    }
 
 
 def test_claim_prefilter_gives_the_all_pairs_results(monkeypatch: pytest.MonkeyPatch) -> None:
     rng = random.Random(9)
-    gold_ann = Annotation(
-        "d", "", speakers=(Speaker("Ann", "ann"), Speaker("Bob", "bob"))
-    )
+    gold_ann = Annotation("d", "", speakers=(Speaker("Ann", "ann"), Speaker("Bob", "bob")))
     resolver = SpeakerResolver(gold_ann)
     paragraphs = Paragraphs(TEXT)
     cases = []

@@ -40,16 +40,14 @@ def resample_weights(n_units: int, samples: int, seed: int) -> FloatArray:
 
 
 def resampled_f1(unit_counts: FloatArray, weights: FloatArray) -> FloatArray:
-    """F1 of each resample (NaN where undefined) from ``(units, 3)`` tp/fp/fn counts."""
+    """F1 of each resample (NaN where undefined, as ``Counts.f1``) from ``(units, 3)`` counts."""
     import numpy as np
 
     totals = weights @ unit_counts if unit_counts.size else np.zeros((weights.shape[0], 3))
     tp, fp, fn = totals[:, 0], totals[:, 1], totals[:, 2]
+    denominator = 2 * tp + fp + fn
     with np.errstate(divide="ignore", invalid="ignore"):
-        precision = np.where(tp + fp > 0, tp / (tp + fp), np.nan)
-        recall = np.where(tp + fn > 0, tp / (tp + fn), np.nan)
-        f1 = np.where(precision + recall > 0, 2 * precision * recall / (precision + recall), 0.0)
-    f1[np.isnan(precision) | np.isnan(recall)] = np.nan
+        f1 = np.where(denominator > 0, 2 * tp / denominator, np.nan)
     return np.asarray(f1, dtype=float)
 
 

@@ -141,7 +141,9 @@ def score_claims(
     gold_par = [paragraphs.index(min((s.start for s in c.evidence), default=0)) for c in gold]
     best_gold: dict[int, tuple[float, int]] = {}  # pred -> (best weight, lowest gold index)
     for (g, p), weight in weights.items():
-        if weight > 0 and (p not in best_gold or (weight, -g) > (best_gold[p][0], -best_gold[p][1])):
+        if weight > 0 and (
+            p not in best_gold or (weight, -g) > (best_gold[p][0], -best_gold[p][1])
+        ):
             best_gold[p] = (weight, g)
     pred_par = []
     for p, claim in enumerate(pred):

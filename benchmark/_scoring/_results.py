@@ -25,8 +25,8 @@ class Counts:
         >>> c = Counts(3, 1, 0) + Counts(1, 0, 4)
         >>> c.tp, c.precision, c.recall, round(c.f1 or 0, 3)
         (4, 0.8, 0.5, 0.615)
-        >>> Counts(0, 0, 2).precision is None, Counts(0, 0, 2).f1 is None
-        (True, True)
+        >>> Counts(0, 0, 2).precision, Counts(0, 0, 2).f1, Counts(0, 0, 0).f1
+        (None, 0.0, None)
     """
 
     tp: float = 0
@@ -48,8 +48,9 @@ class Counts:
 
     @property
     def f1(self) -> float | None:
-        """Harmonic mean of P and R; None when either is None, 0.0 when both are 0."""
-        return f1_of(self.precision, self.recall)
+        """``2tp / (2tp + fp + fn)`` (the harmonic mean of P and R wherever both are defined);
+        None only when there is neither a gold nor a predicted item."""
+        return safe_ratio(2 * self.tp, 2 * self.tp + self.fp + self.fn)
 
     def to_json(self) -> JsonItem:
         """The ``precision, recall, f1, tp, fp, fn`` fields of results.json."""
@@ -66,19 +67,6 @@ class Counts:
 def safe_ratio(numerator: float, denominator: float) -> float | None:
     """``numerator / denominator``, or None when the denominator is zero."""
     return numerator / denominator if denominator > 0 else None
-
-
-def f1_of(precision: float | None, recall: float | None) -> float | None:
-    """F1 of a precision and a recall (None if either is None; 0.0 if both are 0).
-
-    Example:
-        >>> f1_of(0.5, 1.0), f1_of(0.0, 0.0), f1_of(None, 1.0)
-        (0.6666666666666666, 0.0, None)
-    """
-    if precision is None or recall is None:
-        return None
-    total = precision + recall
-    return 2 * precision * recall / total if total > 0 else 0.0
 
 
 def json_number(value: float) -> float | int:
