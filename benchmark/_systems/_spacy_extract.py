@@ -35,6 +35,7 @@ from ._spacy_lexicon import (
     WARNING_CUES,
 )
 from ._spacy_quotes import ALL_MARKS, MarkedQuote, find_marked_quotes
+from ._text import SPACES, trim
 
 LABEL_MAP: dict[str, EntityType] = {
     "PERSON": "PERSON",
@@ -50,7 +51,6 @@ LABEL_MAP: dict[str, EntityType] = {
     "PRODUCT": "MISC",
     "LANGUAGE": "MISC",
 }
-_SPACE = " \t\n\r\u00a0\u2009\u202f"
 _EDGE_OPEN = "\"“”‘’'«»„([{<"
 _EDGE_CLOSE = "\"“”‘’'«»,;:!?)]}>"
 _DATE_KEEP = re.compile(
@@ -77,14 +77,6 @@ def kebab(name: str) -> str:
     """
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in _SPACE:
-        start += 1
-    while end > start and text[end - 1] in _SPACE:
-        end -= 1
-    return start, end
 
 
 def _words(text: str) -> int:
@@ -124,12 +116,12 @@ def _clean_edges(text: str, start: int, end: int, label: str) -> tuple[int, int]
     """Strip a leading article, possessive endings, outer punctuation and unbalanced brackets."""
     for _ in range(4):
         before = (start, end)
-        start, end = _trim(text, start, end)
+        start, end = trim(text, start, end)
         first_word = re.match(r"\w+", text[start:end])
         dropped = LEADING_DROP if label != "DATE" else {"the"}
         if first_word and first_word.group().lower() in dropped and end - start > 4:
             rest = start + first_word.end()
-            if rest < end and text[rest] in _SPACE:
+            if rest < end and text[rest] in SPACES:
                 start = rest
         for ending in POSSESSIVE_ENDINGS:
             if text[start:end].endswith(ending) and end - start > len(ending) + 1:
@@ -227,7 +219,7 @@ def _pattern_mentions(text: str) -> list[_Mention]:
             continue
         for group, label in (("city", "GPE"), ("region", "GPE"), ("agency", "ORG")):
             if match.group(group):
-                start, end = _trim(text, match.start(group), match.end(group))
+                start, end = trim(text, match.start(group), match.end(group))
                 found.append(_Mention(start, end, label, text[start:end]))  # type: ignore[arg-type]
     for pattern in (ORG_SUFFIX, ORG_OF):
         for match in pattern.finditer(text):
@@ -602,7 +594,7 @@ def _resolve_speaker(ctx: _Context, verb: Any, found: _Found) -> None:
     if subject.pos_ not in ("NOUN", "PROPN"):
         return
     start, end = _np_bounds(subject)
-    found.speaker_span = _trim(text, start, end)
+    found.speaker_span = trim(text, start, end)
     np_mentions = [
         ctx.by_char[t.idx]
         for t in ctx.tokens(start, end)
@@ -703,7 +695,7 @@ def _collect_roles(ctx: _Context) -> None:
             break
         role: str | None = None
         if role_start is not None:
-            candidate = text[role_start : m.start].strip(_SPACE + ",")
+            candidate = text[role_start : m.start].strip(SPACES + ",")
             words = {w.lower() for w in re.split(r"[\s-]+", candidate)}
             if words & NAME_TITLES and not candidate.lower().endswith(" of"):
                 role = candidate
@@ -802,15 +794,15 @@ def _according_clause(ctx: _Context, according: Any) -> _Found | None:
     sent = according.sent
     phrase = list(according.subtree)
     phrase_start, phrase_end = phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
-    sent_start, sent_end = _trim(text, sent.start_char, sent.end_char)
+    sent_start, sent_end = trim(text, sent.start_char, sent.end_char)
     if phrase_start - sent_start > sent_end - phrase_end:
         start, end = sent_start, phrase_start
     else:
         start, end = phrase_end, sent_end
-    start, end = _trim(text, start, end)
-    while start < end and (text[start] in ",;:" + ALL_MARKS or text[start] in _SPACE):
+    start, end = trim(text, start, end)
+    while start < end and (text[start] in ",;:" + ALL_MARKS or text[start] in SPACES):
         start += 1
-    while end > start and (text[end - 1] in ",;:.!?" + ALL_MARKS or text[end - 1] in _SPACE):
+    while end > start and (text[end - 1] in ",;:.!?" + ALL_MARKS or text[end - 1] in SPACES):
         end -= 1
     if _words(text[start:end]) < 3 or "\n" in text[start:end]:
         return None
@@ -849,7 +841,7 @@ def _indirect_candidates(ctx: _Context) -> list[_Found]:
                 tokens = tokens[:-1]
             if len(tokens) < 3:
                 continue
-            start, end = _trim(text, tokens[0].idx, tokens[-1].idx + len(tokens[-1].text))
+            start, end = trim(text, tokens[0].idx, tokens[-1].idx + len(tokens[-1].text))
             while start < end and text[start] in ALL_MARKS:
                 start += 1
             if end <= start or "\n" in text[min(start, verb.idx) : max(end, verb.idx)]:
@@ -1023,12 +1015,12 @@ def build_claims(ctx: _Context, quotes: list[_Found]) -> list[Claim]:
             pieces.append((sent, offset, offset + len(part)))
             offset += len(part) + 1
     for sent, piece_from, piece_to in pieces:
-        start, end = _trim(text, piece_from, piece_to)
+        start, end = trim(text, piece_from, piece_to)
         while start < end and text[start] in ALL_MARKS:
             start += 1
         while end > start and text[end - 1] in ALL_MARKS:
             end -= 1
-        start, end = _trim(text, start, end)
+        start, end = trim(text, start, end)
         if end <= start:
             continue
         line = _line_of(text, start)
@@ -1044,7 +1036,7 @@ def build_claims(ctx: _Context, quotes: list[_Found]) -> list[Claim]:
                 piece_start, piece_end = max(start, q.start), min(end, q.end)
                 if q.kind != "direct":
                     piece_start, piece_end = q.start, q.end
-                piece_start, piece_end = _trim(text, piece_start, piece_end)
+                piece_start, piece_end = trim(text, piece_start, piece_end)
                 piece = text[piece_start:piece_end]
                 if _words(piece) >= 3 and not piece.rstrip().endswith("?"):
                     add(piece, q.speaker or "author", piece_start, piece_end)
@@ -1074,7 +1066,7 @@ def annotate(doc: Any, document: Document) -> Annotation:
     text = ctx.text
     quotes = []
     for q in found:
-        start, end = _trim(text, q.start, q.end)
+        start, end = trim(text, q.start, q.end)
         if end <= start:
             continue
         quotes.append(

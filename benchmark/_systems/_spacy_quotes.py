@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ._text import SPACES, trim
+
 DOUBLE_OPEN = "“„«‟"
 DOUBLE_CLOSE = "”»"
 SINGLE_OPEN = "‘‚‹"
@@ -18,7 +20,6 @@ SINGLE_CLOSE = "’›"
 STRAIGHT = "\"'"
 ALL_MARKS = DOUBLE_OPEN + DOUBLE_CLOSE + SINGLE_OPEN + SINGLE_CLOSE + STRAIGHT
 _OPEN_CONTEXT = " \t\n\u00a0([{—–-/:"
-_SPACE = " \t\n\r\u00a0\u2009\u202f"
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def _is_opening(text: str, i: int) -> bool:
     if char in SINGLE_OPEN:
         return before in _OPEN_CONTEXT and (after.isalnum() or after in '…"“')
     if char in STRAIGHT:
-        return before in _OPEN_CONTEXT and after not in _SPACE
+        return before in _OPEN_CONTEXT and after not in SPACES
     return False
 
 
@@ -53,7 +54,7 @@ def _is_closing_after(text: str, j: int, opener: str) -> bool:
     char = text[j]
     before = text[j - 1] if j > 0 else " "
     after = text[j + 1] if j + 1 < len(text) else " "
-    if before in _SPACE and not (opener == "«" and char == "»"):
+    if before in SPACES and not (opener == "«" and char == "»"):
         return False
     double = opener in DOUBLE_OPEN or opener == '"'
     if double:
@@ -73,14 +74,6 @@ def _paragraph_bounds(text: str) -> list[tuple[int, int]]:
         bounds.append((start, start + len(line)))
         start += len(line) + 1
     return bounds
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in _SPACE:
-        start += 1
-    while end > start and text[end - 1] in _SPACE:
-        end -= 1
-    return start, end
 
 
 def find_marked_quotes(text: str) -> list[MarkedQuote]:
@@ -112,12 +105,12 @@ def find_marked_quotes(text: str) -> list[MarkedQuote]:
                 close = _mismatched_close(text, i + 1, para_end)
             if close is None:
                 if opener in DOUBLE_OPEN + '"' and _reopens(text, paragraphs, index, opener):
-                    start, end = _trim(text, i + 1, para_end)
+                    start, end = trim(text, i + 1, para_end)
                     if end > start:
                         quotes.append(MarkedQuote(start, end, i, None))
                 i = para_end
                 continue
-            start, end = _trim(text, i + 1, close)
+            start, end = trim(text, i + 1, close)
             if end > start and any(c.isalnum() for c in text[start:end]):
                 quotes.append(MarkedQuote(start, end, i, close))
             i = close + 1
@@ -140,7 +133,7 @@ def _mismatched_close(text: str, start: int, end: int) -> int | None:
 def _reopens(text: str, paragraphs: list[tuple[int, int]], index: int, opener: str) -> bool:
     """Whether the next non-empty paragraph opens with a quotation mark (a continued quote)."""
     for start, end in paragraphs[index + 1 :]:
-        stripped_start, stripped_end = _trim(text, start, end)
+        stripped_start, stripped_end = trim(text, start, end)
         if stripped_start == stripped_end:
             continue
         return text[stripped_start] in DOUBLE_OPEN + '"'
