@@ -522,6 +522,39 @@ def _legend() -> str:
     )
 
 
+SANITY_ADAPTERS = frozenset({"oracle", "empty"})
+
+
+def default_view_system(results: Mapping[str, Any], systems: list[str]) -> str | None:
+    """The system the article view opens on: the best real one by mean headline F1.
+
+    Sanity systems (the ``oracle`` and ``empty`` adapters) come last, so a reader first sees
+    the errors of a system worth reading.
+
+    Example:
+        >>> cell = {"f1": 0.5}
+        >>> results = {
+        ...     "provenance": {"systems": {"o": {"adapter": "oracle"}, "r": {"adapter": "rules"}}},
+        ...     "results": {"o": {"quotes": {"attribution": {"f1": 1.0}}},
+        ...                 "r": {"quotes": {"attribution": cell}}}}
+        >>> default_view_system(results, ["o", "r"])
+        'r'
+    """
+    described = as_dict(as_dict(results.get("provenance")).get("systems"))
+
+    def rank(system: str) -> tuple[bool, float]:
+        adapter = as_dict(described.get(system)).get("adapter")
+        f1s = [
+            cell.get("f1")
+            for layer, metric, _ in HEADLINE
+            if (cell := metric_cell(results, system, layer, metric))
+        ]
+        defined = [float(v) for v in f1s if isinstance(v, (int, float))]
+        return (adapter not in SANITY_ADAPTERS, sum(defined) / len(defined) if defined else -1.0)
+
+    return max(systems, key=rank) if systems else None
+
+
 def _articles(
     results: Mapping[str, Any],
     systems: list[str],
@@ -536,9 +569,10 @@ def _articles(
         for layer in (*SPAN_LAYERS, *ITEM_LAYERS)
         if any(metric_cell(results, s, layer, m) for s in systems for m in VIEW_METRICS[layer])
     ] or list(SPAN_LAYERS)
+    chosen = default_view_system(results, systems)
     system_options = "".join(
-        f'<option value="{esc(s)}"{" selected" if i == 0 else ""}>{esc(s)}</option>'
-        for i, s in enumerate(systems)
+        f'<option value="{esc(s)}"{" selected" if s == chosen else ""}>{esc(s)}</option>'
+        for s in systems
     )
     layer_options = "".join(
         f'<option value="{esc(layer)}"{" selected" if i == 0 else ""}>{esc(layer)}</option>'
