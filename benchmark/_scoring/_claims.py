@@ -46,7 +46,7 @@ def token_f1(prediction: str, reference: str) -> float:
     """SQuAD token F1 of two texts (1.0 when both normalise to nothing).
 
     Example:
-        >>> token_f1("NATO will grow", "the NATO alliance will grow")
+        >>> token_f1("ACME will grow", "the ACME group will grow")
         0.8571428571428571
     """
     pred, ref = normalize_answer(prediction), normalize_answer(reference)
@@ -82,8 +82,8 @@ def _candidate_weights(
 
     Example:
         >>> from benchmark._models import Span
-        >>> gold = [Claim(text="NATO will grow", source="author", kind="fact")]
-        >>> pred = [Claim(text="NATO grows", source="x", kind="fact"),
+        >>> gold = [Claim(text="ACME will grow", source="author", kind="fact")]
+        >>> pred = [Claim(text="ACME grows", source="x", kind="fact"),
         ...         Claim(text="Budget up", source="x", kind="fact", evidence=(Span(0, 4),))]
         >>> _candidate_weights(gold, pred)
         {(0, 0): 0.4}
