@@ -2,8 +2,8 @@
 
 (a) No file under ``benchmark/`` (systems and harness alike) or ``systems/`` contains a proper
 name, a five-word run or a doc id of the seed articles. Names are the capitalised words of the
-articles that the articles never write in lowercase, minus a short allowlist of generic vocabulary (calendar words, titles,
-continents and oceans, which a generic lexicon may legitimately hold).
+articles that the articles never write in lowercase, minus a short allowlist of generic
+vocabulary (calendar words, titles, continents and oceans, which a generic lexicon may hold).
 (b) Running every offline system except the oracle (which the runner hands the gold) on a copy of
 an article opens no path under ``gold/`` (checked with an audit hook on "open" events).
 """
