@@ -99,6 +99,30 @@ def test_strict_equals_seqeval_strict_iob2() -> None:
         assert as_zero(ours.f1) == pytest.approx(f1_score(y_true, y_pred, **kw))
 
 
+def test_strict_equals_conlleval_semantics() -> None:
+    """seqeval's default mode reproduces conlleval (CoNLL-2000's perl script): a chunk also starts
+    at an ``I-`` after ``O`` or after another type. Span-derived IOB2 never holds such tags, so on
+    spans conlleval and strict IOB2 agree, and both equal our ``strict``; the last check shows the
+    two tag readings do differ on an ill-formed sequence, which our span format cannot express.
+    """
+    rng = random.Random(2)
+    for _ in range(100):
+        docs, y_true, y_pred = [], [], []
+        for _ in range(20):
+            length = rng.randint(1, 40)
+            gold = token_spans(rng, length)
+            pred = perturb(rng, gold, length)
+            docs.append((gold, pred))
+            y_true.append(iob2(gold, length))
+            y_pred.append(iob2(pred, length))
+        ours = count_entity_schemes(docs)["strict"]
+        assert as_zero(ours.f1) == pytest.approx(f1_score(y_true, y_pred, zero_division=0))
+    ill_formed = [["O", "I-PER", "I-PER"]]
+    assert f1_score([["O", "B-PER", "I-PER"]], ill_formed) == 1.0  # conlleval: I- opens a chunk
+    strict = f1_score([["O", "B-PER", "I-PER"]], ill_formed, mode="strict", scheme=IOB2)
+    assert strict == 0.0
+
+
 def nervaluate_counts(docs: Sequence[tuple[list[Key], list[Key]]]) -> dict[str, Counts]:
     """nervaluate's figures turned into our tp/fp/fn."""
 
