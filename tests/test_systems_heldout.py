@@ -60,3 +60,15 @@ def test_split_counts_in_readme_are_the_command_output(split: str) -> None:
     assert block is not None
     result = CliRunner().invoke(cli, ["stats", "--gold", str(HELDOUT / split)])
     assert result.exit_code == 0 and block.group(1) == result.output
+
+
+def test_test_split_agreement_in_readme_is_the_command_output() -> None:
+    readme = (HELDOUT / "README.md").read_text(encoding="utf-8")
+    block = re.search(
+        r"<!-- bench agreement tests/data/heldout/test/.*? -->\n(.*?)<!-- end ", readme, re.S
+    )
+    assert block is not None
+    test = HELDOUT / "test"
+    args = ["agreement", str(test / "annotations"), str(HELDOUT / "agreement" / "annotator_b")]
+    result = CliRunner().invoke(cli, [*args, "--articles", str(test / "articles")])
+    assert result.exit_code == 0 and block.group(1) == result.output
