@@ -3,38 +3,23 @@ hard case the gold depends on."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from benchmark import load_gold
-from benchmark._cli import cli
+from tests.docblocks import assert_block_is_command_output
 
 GOLD = Path(__file__).resolve().parent.parent / "gold"
-CARD = (GOLD / "README.md").read_text(encoding="utf-8")
 GUIDELINES = (GOLD / "GUIDELINES.md").read_text(encoding="utf-8")
 
 
-def _block(command: str) -> str:
-    match = re.search(rf"<!-- {re.escape(command)} -->\n(.*?)<!-- end ", CARD, re.S)
-    assert match, f"the data card has no block for `{command}`"
-    return match.group(1)
-
-
-def test_counts_are_the_output_of_bench_stats() -> None:
-    result = CliRunner().invoke(cli, ["stats"])
-    assert result.exit_code == 0, result.output
-    assert _block("bench stats") == result.output
-
-
-def test_agreement_is_the_output_of_bench_agreement() -> None:
-    command = "bench agreement gold/agreement/annotator_a gold/agreement/annotator_b"
-    args = ["agreement", str(GOLD / "agreement/annotator_a"), str(GOLD / "agreement/annotator_b")]
-    result = CliRunner().invoke(cli, args)
-    assert result.exit_code == 0, result.output
-    assert _block(command) == result.output
+@pytest.mark.parametrize(
+    "command",
+    ["bench stats", "bench agreement gold/agreement/annotator_a gold/agreement/annotator_b"],
+)
+def test_card_figures_are_the_command_output(command: str) -> None:
+    assert_block_is_command_output(GOLD / "README.md", command)
 
 
 def test_every_quote_speaker_and_claim_source_resolves() -> None:

@@ -81,17 +81,25 @@ def as_zero(value: float | None) -> float:
     return 0.0 if value is None else value
 
 
+def tagged_corpus(
+    rng: random.Random, size: int = 20
+) -> tuple[list[tuple[list[Key], list[Key]]], list[list[str]], list[list[str]]]:
+    """``size`` random documents as span pairs, and the same as gold and predicted IOB2 tags."""
+    docs, y_true, y_pred = [], [], []
+    for _ in range(size):
+        length = rng.randint(1, 40)
+        gold = token_spans(rng, length)
+        pred = perturb(rng, gold, length)
+        docs.append((gold, pred))
+        y_true.append(iob2(gold, length))
+        y_pred.append(iob2(pred, length))
+    return docs, y_true, y_pred
+
+
 def test_strict_equals_seqeval_strict_iob2() -> None:
     rng = random.Random(1)
     for _ in range(150):
-        docs, y_true, y_pred = [], [], []
-        for _ in range(20):
-            length = rng.randint(1, 40)
-            gold = token_spans(rng, length)
-            pred = perturb(rng, gold, length)
-            docs.append((gold, pred))
-            y_true.append(iob2(gold, length))
-            y_pred.append(iob2(pred, length))
+        docs, y_true, y_pred = tagged_corpus(rng)
         ours = count_entity_schemes(docs)["strict"]
         kw = {"mode": "strict", "scheme": IOB2, "zero_division": 0}
         assert as_zero(ours.precision) == pytest.approx(precision_score(y_true, y_pred, **kw))
@@ -107,14 +115,7 @@ def test_strict_equals_conlleval_semantics() -> None:
     """
     rng = random.Random(2)
     for _ in range(100):
-        docs, y_true, y_pred = [], [], []
-        for _ in range(20):
-            length = rng.randint(1, 40)
-            gold = token_spans(rng, length)
-            pred = perturb(rng, gold, length)
-            docs.append((gold, pred))
-            y_true.append(iob2(gold, length))
-            y_pred.append(iob2(pred, length))
+        docs, y_true, y_pred = tagged_corpus(rng)
         ours = count_entity_schemes(docs)["strict"]
         assert as_zero(ours.f1) == pytest.approx(f1_score(y_true, y_pred, zero_division=0))
     ill_formed = [["O", "I-PER", "I-PER"]]

@@ -7,18 +7,16 @@ for the rules baseline, a floor under its measured level so that a regression fa
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from benchmark import load_gold, score_system
-from benchmark._cli import cli
 from benchmark._scoring import SystemScores
 from benchmark._systems import load_system
 from benchmark._validate import check_annotation
+from tests.docblocks import assert_block_is_command_output
 
 HELDOUT = Path(__file__).resolve().parent / "data" / "heldout"
 
@@ -52,23 +50,14 @@ def test_unseen_news_meets_the_floor(system: str, layer: str, metric: str, floor
     assert f1 is not None and f1 >= floor, f"{system} {layer}/{metric} F1 {f1} < {floor}"
 
 
-@pytest.mark.parametrize("split", ["dev", "test"])
-def test_split_counts_in_readme_are_the_command_output(split: str) -> None:
-    readme = (HELDOUT / "README.md").read_text(encoding="utf-8")
-    marker = f"<!-- bench stats --gold tests/data/heldout/{split} -->\n"
-    block = re.search(re.escape(marker) + r"(.*?)<!-- end ", readme, re.S)
-    assert block is not None
-    result = CliRunner().invoke(cli, ["stats", "--gold", str(HELDOUT / split)])
-    assert result.exit_code == 0 and block.group(1) == result.output
+HELDOUT_COMMANDS = [
+    "bench stats --gold tests/data/heldout/dev",
+    "bench stats --gold tests/data/heldout/test",
+    "bench agreement tests/data/heldout/test/annotations tests/data/heldout/agreement/annotator_b"
+    " --articles tests/data/heldout/test/articles",
+]
 
 
-def test_test_split_agreement_in_readme_is_the_command_output() -> None:
-    readme = (HELDOUT / "README.md").read_text(encoding="utf-8")
-    block = re.search(
-        r"<!-- bench agreement tests/data/heldout/test/.*? -->\n(.*?)<!-- end ", readme, re.S
-    )
-    assert block is not None
-    test = HELDOUT / "test"
-    args = ["agreement", str(test / "annotations"), str(HELDOUT / "agreement" / "annotator_b")]
-    result = CliRunner().invoke(cli, [*args, "--articles", str(test / "articles")])
-    assert result.exit_code == 0 and block.group(1) == result.output
+@pytest.mark.parametrize("command", HELDOUT_COMMANDS)
+def test_readme_figures_are_the_command_output(command: str) -> None:
+    assert_block_is_command_output(HELDOUT / "README.md", command)
