@@ -57,9 +57,9 @@ def cli() -> None:
 )
 def validate_cmd(gold_dir: Path | None, predictions_dir: Path | None) -> None:
     """Check schema, offsets, span texts, ids and sha256; list every problem (exit 1 on any)."""
-    from ._commands import validate
+    from ._validate import validate_folders
 
-    problems, summary = validate(gold_dir, predictions_dir)
+    problems, summary = validate_folders(gold_dir, predictions_dir)
     for problem in problems:
         click.echo(str(problem))
     if problems:
@@ -72,7 +72,7 @@ def validate_cmd(gold_dir: Path | None, predictions_dir: Path | None) -> None:
 @click.option("--write", is_flag=True, help="Rewrite the committed schema file.")
 def schema_cmd(write: bool) -> None:
     """Print (or --write) the JSON Schema generated from the models."""
-    from ._io import atomic_write_text
+    from ._json import atomic_write_text
     from ._schema import SCHEMA_PATH, schema_json
 
     if write:
@@ -167,6 +167,7 @@ def run_cmd(
         strict=strict,
         timeout=timeout,
         systems_dir=systems_dir,
+        command=" ".join(["bench", *sys.argv[1:]]) if sys.argv[1:2] == ["run"] else None,
         out=click.echo,
         err=_err,
     )
@@ -239,21 +240,40 @@ def baseline_cmd(run: Path, out_path: Path, systems: tuple[str, ...], tolerance:
     required=True,
     help="One system's folder of <doc_id>.json, or a folder of system folders.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print JSON shaped as results.json.")
+@click.option("--json", "as_json", is_flag=True, help="Print results.json (totals) to stdout.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=_PATH,
+    help="Also write a run folder (results.json, details.jsonl) for compare, check and report.",
+)
 @click.option(
     "--samples", type=click.IntRange(min=0), default=1000, show_default=True, help="Bootstrap."
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Bootstrap seed.")
 def score_cmd(
-    gold_dir: Path | None, predictions_dir: Path, as_json: bool, samples: int, seed: int
+    gold_dir: Path | None,
+    predictions_dir: Path,
+    as_json: bool,
+    out_dir: Path | None,
+    samples: int,
+    seed: int,
 ) -> None:
     """Score saved predictions against the gold (no system needed)."""
-    from ._io import dump_json
-    from ._scoring._folders import score_folders
-    from ._scoring._render import render_table
+    from ._json import encode
+    from ._run._files import write_results
+    from ._run._score import render_table, score_folders
 
-    results = score_folders(gold_dir, predictions_dir, samples=samples, seed=seed)
-    click.echo(dump_json(results) if as_json else render_table(results), nl=not as_json)
+    command = " ".join(["bench", *sys.argv[1:]]) if sys.argv[1:2] == ["score"] else None
+    results, details = score_folders(
+        gold_dir, predictions_dir, samples=samples, seed=seed, command=command
+    )
+    if out_dir is not None:
+        write_results(out_dir, results, details)
+    if as_json:
+        click.echo(encode(results), nl=False)
+    else:
+        click.echo(render_table(results))
 
 
 # --- reports -----------------------------------------------------------------------------------
@@ -325,83 +345,99 @@ def agreement_cmd(a_dir: Path, b_dir: Path, articles_dir: Path | None) -> None:
 
 
 def _int_list(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, ...]:
+    """Parse a comma-separated list of positive integers (``_`` allowed as a digit separator)."""
     if value is None:
         return ()
     try:
         numbers = tuple(int(part.replace("_", "")) for part in value.split(",") if part.strip())
     except ValueError:
         raise click.BadParameter(f"expected comma-separated integers, got {value!r}") from None
-    if any(n < 1 for n in numbers):
+    if not numbers or any(n < 1 for n in numbers):
         raise click.BadParameter(f"every number must be at least 1, got {value!r}")
     return numbers
 
 
 @cli.command("perf")
 @click.option(
-    "--sizes",
-    callback=_int_list,
-    help="Gold mention counts for the scorer comparison  [default: 1000,10000,100000].",
-)
-@click.option(
-    "--docs",
-    callback=_int_list,
-    help="Document counts for growth and streamed memory  [default: 100,1000].",
-)
-@click.option("--seed", type=int, default=0, show_default=True, help="Synthetic corpus seed.")
-@click.option(
-    "--repeat", type=click.IntRange(min=1), default=3, show_default=True, help="Best of N runs."
+    "--documents",
+    type=click.IntRange(min=1),
+    help="Documents in the comparison corpus  [default: 2000; --quick: 200].",
 )
 @click.option(
     "--mentions-per-doc",
     type=click.IntRange(min=1),
     default=50,
     show_default=True,
-    help="Gold mentions (and quotes, claims) per synthetic document.",
+    help="Entity mentions per document, gold and predicted.",
 )
-@click.option("--quick", is_flag=True, help="Small sizes, one run each (seconds, not a minute).")
-@click.option("--runs", is_flag=True, help="Also time bench run --no-cache at --jobs 1 and 2.")
-@click.option("--spacy", is_flag=True, help="Also time spaCy one by one vs nlp.pipe batches.")
-@click.option("--llm", is_flag=True, help="Also time LLM concurrency 1/4/8 on a local server.")
+@click.option(
+    "--layers", is_flag=True, help="Also give every document speakers, quotes and claims."
+)
+@click.option(
+    "--repeat",
+    type=click.IntRange(min=1),
+    help="Rounds of alternated runs; figures are medians  [default: 5; --quick: 2].",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Synthetic corpus seed.")
+@click.option(
+    "--docs",
+    callback=_int_list,
+    help="Corpus sizes for bench score's time per 1,000 documents and peak memory, e.g. "
+    "1000,10000,100000 (100,000 needs about 2 GB of disk)  "
+    "[default: 1000,10000; --quick: 100,400].",
+)
+@click.option("--no-growth", is_flag=True, help="Skip the corpus sizes section.")
+@click.option("--runs", is_flag=True, help="Also time bench run --no-cache per offline system.")
+@click.option(
+    "--runs-docs",
+    type=click.IntRange(min=1),
+    help="Documents for --runs (copies of the built-in gold)  [default: 40; --quick: 10].",
+)
+@click.option("--quick", is_flag=True, help="A few hundred documents, two rounds (under a minute).")
 @click.option("--json", "as_json", is_flag=True, help="Print the measurements as JSON.")
 def perf_cmd(
-    sizes: tuple[int, ...],
-    docs: tuple[int, ...],
-    seed: int,
-    repeat: int,
+    documents: int | None,
     mentions_per_doc: int,
-    quick: bool,
+    layers: bool,
+    repeat: int | None,
+    seed: int,
+    docs: tuple[int, ...],
+    no_growth: bool,
     runs: bool,
-    spacy: bool,
-    llm: bool,
+    runs_docs: int | None,
+    quick: bool,
     as_json: bool,
 ) -> None:
-    """Measure speed and memory against the DESIGN targets, on a seeded synthetic corpus.
+    """Time the commands users run, as whole processes, against nervaluate and seqeval.
 
-    Compares our entity scorer with nervaluate and seqeval on the same input (exit 1 if any
-    number differs), shows growth with documents and memory when predictions are streamed
-    from disk, times quote and claim scoring and bench --help. Scoring runs on one core.
+    Writes a seeded synthetic corpus to a temporary folder and runs, alternated round after
+    round, bench score --json, a nervaluate script, a seqeval strict script and a bare
+    read-and-decode of the same files; prints medians, ratios of medians and the verdicts
+    against the targets (too noisy to judge when the spread does not allow one). Also times
+    scoring alone in process, bench score at growing sizes and bench --help. Exits 1 if any
+    tool's P/R/F1 differs from bench score's.
     """
-    from ._perf import QUICK_DOCS, QUICK_SIZES, PerfOptions, render_report, run_perf
+    from dataclasses import replace
 
-    defaults = PerfOptions()
-    options = PerfOptions(
-        sizes=sizes or (QUICK_SIZES if quick else defaults.sizes),
-        docs=docs or (QUICK_DOCS if quick else defaults.docs),
+    from ._perf import QUICK, PerfOptions, render_report, run_perf
+
+    base = QUICK if quick else PerfOptions()
+    options = replace(
+        base,
         seed=seed,
-        repeat=1 if quick else repeat,
+        documents=documents or base.documents,
         mentions_per_doc=mentions_per_doc,
+        rounds=repeat or base.rounds,
+        layers=layers,
+        growth=() if no_growth else docs or base.growth,
         runs=runs,
-        spacy=spacy,
-        llm=llm,
-        runs_docs=10 if quick else defaults.runs_docs,
-        spacy_docs=8 if quick else defaults.spacy_docs,
-        llm_docs=8 if quick else defaults.llm_docs,
+        runs_docs=runs_docs or base.runs_docs,
     )
     report = run_perf(options, progress=lambda line: click.echo(f"bench perf: {line}", err=True))
     if as_json:
-        from ._io import dump_json
+        import json
 
-        click.echo(dump_json(report.to_json()), nl=False)
+        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:
         click.echo(render_report(report))
     if report.mismatches:

@@ -19,21 +19,32 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        file, path, reason = (_one_line(part) for part in (self.file, self.path, self.reason))
+        file, path, reason = (
+            one_line(part, fold=False) for part in (self.file, self.path, self.reason)
+        )
         where = f"{file}: {path}" if path else file
         return f"{where}: {reason}"
 
 
-def _one_line(text: str) -> str:
-    """``text`` with control characters and lone surrogates escaped, so it prints on one line.
+def one_line(value: object, limit: int | None = None, *, fold: bool = True) -> str:
+    """``value`` as one printable line: whitespace runs folded to a space (with ``fold``; else
+    escaped, for names that must stay exact), other control characters and lone surrogates
+    escaped, cut to ``limit`` characters with "…".
+
+    The one helper for every message, report cell and recorded error that must fit a line.
 
     Example:
-        >>> _one_line("a\\nb.json"), _one_line("café.json")
-        ('a\\\\nb.json', 'café.json')
+        >>> one_line("a\\n  b"), one_line("x\\x00y"), one_line("x" * 10, limit=5)
+        ('a b', 'x\\\\x00y', 'xxxx…')
+        >>> one_line("a\\nb.json", fold=False)
+        'a\\\\nb.json'
     """
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
+    text = " ".join(str(value).split()) if fold else str(value)
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text
 
 
 class BenchError(Exception):

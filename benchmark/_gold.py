@@ -35,17 +35,16 @@ def check_gold(gold_dir: Path | None = None) -> tuple[Corpus | None, list[Proble
     if problems:
         return None, problems
     by_doc = {ann.doc_id: ann for ann in checked.annotations.values()}
-    examples = tuple(Example(documents[d], by_doc[d]) for d in sorted(documents))
-    return Corpus(examples, sha256=_gold_sha256(root, sorted(documents))), []
-
-
-def _gold_sha256(root: Path, doc_ids: list[str]) -> str:
+    doc_ids = sorted(documents)
+    examples = tuple(Example(documents[d], by_doc[d]) for d in doc_ids)
     digest = hashlib.sha256()
     for doc_id in doc_ids:
-        for path in (root / "articles" / f"{doc_id}.txt", root / "annotations" / f"{doc_id}.json"):
-            digest.update(path.relative_to(root).as_posix().encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+        annotation_file = str(root / "annotations" / f"{doc_id}.json")
+        digest.update(f"articles/{doc_id}.txt".encode())
+        digest.update(bytes.fromhex(documents[doc_id].sha256))  # the article's bytes, as read
+        digest.update(f"annotations/{doc_id}.json".encode())
+        digest.update(checked.digests[annotation_file])
+    return Corpus(examples, sha256=digest.hexdigest()), []
 
 
 def load_gold(gold_dir: str | Path | None = None) -> Corpus:

@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from ._errors import BenchError
-from ._io import annotation_to_json, atomic_write_text, from_json
-from ._models import Annotation, Corpus, Document, Example
+from ._io import annotation_to_json, parse_annotation
+from ._json import atomic_write_text
+from ._models import Corpus, Document, Example
 
 
 def _features() -> Any:
@@ -96,11 +97,13 @@ def _fix_nulls(row: dict[str, Any]) -> dict[str, Any]:
 
 def from_hf_dataset(dataset: Any, sha256: str = "") -> Corpus:
     """Rebuild a :class:`Corpus` from :func:`to_hf_dataset`'s output (lossless round trip)."""
-    examples = []
+    examples: list[Example] = []
     for raw in dataset:
         row = _fix_nulls(dict(raw))
         text = row.pop("text")
-        annotation = from_json(Annotation, row)
+        annotation, problems = parse_annotation(row, f"dataset row {len(examples)}")
+        if annotation is None:
+            raise BenchError.from_problems(problems)
         examples.append(Example(Document(annotation.doc_id, text), annotation))
     return Corpus(tuple(examples), sha256=sha256)
 

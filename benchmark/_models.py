@@ -1,18 +1,25 @@
-"""Core records of the interchange format (DESIGN §2) as frozen dataclasses.
+"""Core records of the interchange format: one article's entities, speakers, quotes and claims.
 
-Every record is immutable and hashable; list fields of the JSON format are tuples here.
-Conversion to and from plain JSON-ready dicts lives in :mod:`benchmark._io`.
+The records that files hold (:class:`Span`, :class:`Entity`, :class:`Speaker`, :class:`Quote`,
+:class:`Claim`, :class:`Annotation`) are frozen, hashable ``msgspec`` structs: the same classes
+decode annotation files strictly (unknown fields, wrong types and out-of-range offsets are
+refused), encode them, and generate the JSON Schema (:mod:`benchmark._schema`). List fields of
+the JSON format are tuples here. :class:`Document`, :class:`Example` and :class:`Corpus` are
+in-memory records (frozen dataclasses), never files of their own.
 """
 
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal, get_args
+from typing import Annotated, Literal, get_args
 
-SCHEMA_VERSION = "1.0"
+import msgspec
+
+SCHEMA_VERSION: Literal["1.0"] = "1.0"
 
 EntityType = Literal["PERSON", "ORG", "GPE", "LOC", "NORP", "DATE", "EVENT", "MISC"]
 QuoteKind = Literal["direct", "indirect", "mixed"]
@@ -26,6 +33,12 @@ LAYERS: tuple[str, ...] = ("entities", "quotes", "speakers", "claims")
 AUTHOR = "author"
 """The claim source id of the article's own voice."""
 
+MAX_OFFSET = 2**31 - 1
+"""The largest offset a file may hold (articles are far smaller: see ``MAX_FILE_BYTES``)."""
+
+Offset = Annotated[int, msgspec.Meta(ge=0, le=MAX_OFFSET)]
+"""A code-point offset into an article: an integer in ``[0, 2**31)``, never a float or bool."""
+
 
 def sha256_text(text: str) -> str:
     """Return the hex sha256 of the UTF-8 bytes of ``text``.
@@ -37,17 +50,20 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-@dataclass(frozen=True, order=True)
-class Span:
-    """A half-open range of code-point offsets ``[start, end)`` into an article.
+class Record(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Base of every record a file holds: immutable, hashable, unknown fields refused."""
+
+
+class Span(Record, frozen=True, order=True):
+    """A half-open code-point range [start, end).
 
     Example:
         >>> Span(0, 4).length
         4
     """
 
-    start: int
-    end: int
+    start: Offset
+    end: Offset
 
     @property
     def length(self) -> int:
@@ -69,12 +85,12 @@ class Span:
         return inter / union if union > 0 else 0.0
 
 
-@dataclass(frozen=True)
-class Entity:
-    """A named mention: span, surface text, type and canonical id (null when unlinked)."""
+class Entity(Record, frozen=True):
+    """A named mention. Offsets are code-point indices, end exclusive; entity_id is the
+    kebab-case canonical id shared by every mention of one real-world entity (null: unlinked)."""
 
-    start: int
-    end: int
+    start: Offset
+    end: Offset
     text: str
     type: EntityType
     entity_id: str | None = None
@@ -84,9 +100,8 @@ class Entity:
         return Span(self.start, self.end)
 
 
-@dataclass(frozen=True)
-class Speaker:
-    """Someone quoted in the article, with every name the article uses for them."""
+class Speaker(Record, frozen=True):
+    """Someone quoted, with the names and titles the article uses for them."""
 
     name: str
     entity_id: str | None = None
@@ -94,16 +109,15 @@ class Speaker:
     role: str | None = None
 
 
-@dataclass(frozen=True)
-class Quote:
-    """A quotation: content span (marks excluded), kind, speaker and cue.
+class Quote(Record, frozen=True):
+    """A quotation's content span (quotation marks excluded), kind, speaker and cue.
 
     In gold, ``speaker`` is a canonical speaker id; in predictions it is a free name string that
     the scorer resolves.
     """
 
-    start: int
-    end: int
+    start: Offset
+    end: Offset
     text: str
     kind: QuoteKind
     speaker: str | None = None
@@ -115,9 +129,8 @@ class Quote:
         return Span(self.start, self.end)
 
 
-@dataclass(frozen=True)
-class Claim:
-    """A checkable proposition, its evidence spans and its source (speaker id or ``author``)."""
+class Claim(Record, frozen=True):
+    """A checkable proposition with evidence spans and a source (speaker id or ``author``)."""
 
     text: str
     source: str
@@ -126,9 +139,12 @@ class Claim:
     evidence: tuple[Span, ...] = ()
 
 
-@dataclass(frozen=True)
-class Annotation:
-    """All four layers for one document: a gold file or one system's predictions.
+class _Versioned(msgspec.Struct, frozen=True, kw_only=True):
+    schema_version: Literal["1.0"] = SCHEMA_VERSION
+
+
+class Annotation(_Versioned, Record, frozen=True):
+    """One document's annotations (gold) or predictions, in all four layers.
 
     Example:
         >>> ann = Annotation(doc_id="d1", text_sha256=sha256_text("Hi."))
@@ -142,7 +158,6 @@ class Annotation:
     speakers: tuple[Speaker, ...] = ()
     quotes: tuple[Quote, ...] = ()
     claims: tuple[Claim, ...] = ()
-    schema_version: str = SCHEMA_VERSION
 
 
 @dataclass(frozen=True)
@@ -160,6 +175,25 @@ class Document:
     @cached_property
     def sha256(self) -> str:
         return sha256_text(self.text)
+
+    @cached_property
+    def inner_offsets(self) -> frozenset[int]:
+        """Offsets inside a character: before a combining mark or a low surrogate (no span may
+        start or end there).
+
+        Example:
+            >>> sorted(Document("d", "cafe\u0301 ok").inner_offsets)
+            [4]
+        """
+        if self.text.isascii():
+            return frozenset()
+        return frozenset(
+            i
+            for i, char in enumerate(self.text)
+            if i > 0
+            and not char.isascii()
+            and (unicodedata.combining(char) or "\udc00" <= char <= "\udfff")
+        )
 
 
 @dataclass(frozen=True)

@@ -5,43 +5,42 @@ Every check returns a list of :class:`~benchmark._errors.Problem`: all of them, 
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ._errors import BenchError, Problem
-from ._io import check_doc_id, load_annotation_file, read_document
+from ._io import check_doc_id, decode_annotation, read_document
+from ._json import read_bytes
 from ._models import AUTHOR, Annotation, Document, Span
 
 KEBAB_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-def _splits_character(text: str, offset: int) -> bool:
-    """True when ``offset`` falls inside a base+combining sequence or a surrogate pair."""
-    if not 0 < offset < len(text):
-        return False
-    char = text[offset]
-    return bool(unicodedata.combining(char)) or "\udc00" <= char <= "\udfff"
-
-
-def check_span(span: Span, text: str, file: str, path: str, *, allow_empty: bool) -> list[Problem]:
-    """Problems of one span against the article text (range, order, character boundaries)."""
-    n = len(text)
-    if not (0 <= span.start <= n and 0 <= span.end <= n):
-        return [
-            Problem(file, path, f"offsets [{span.start}, {span.end}) outside the text (0..{n})")
-        ]
-    if span.end < span.start or (span.end == span.start and not allow_empty):
-        return [Problem(file, path, f"empty or reversed span [{span.start}, {span.end})")]
-    if _splits_character(text, span.start) or _splits_character(text, span.end):
-        return [Problem(file, path, f"span [{span.start}, {span.end}) splits a character")]
+def check_span(
+    span: Span, document: Document, file: str, path: str, *, allow_empty: bool
+) -> list[Problem]:
+    """Problems of one span against the article (range, order, character boundaries)."""
+    n = len(document.text)
+    start, end = span.start, span.end
+    if not (0 <= start <= n and 0 <= end <= n):
+        return [Problem(file, path, f"offsets [{start}, {end}) outside the text (0..{n})")]
+    if end < start or (end == start and not allow_empty):
+        return [Problem(file, path, f"empty or reversed span [{start}, {end})")]
+    inner = document.inner_offsets
+    if inner and (start in inner or end in inner):
+        return [Problem(file, path, f"span [{start}, {end}) splits a character")]
     return []
 
 
-def _check_text(span: Span, claimed: str, text: str, file: str, path: str) -> list[Problem]:
-    problems = check_span(span, text, file, path, allow_empty=False)
+def _check_text(
+    span: Span, claimed: str, document: Document, file: str, path: str
+) -> list[Problem]:
+    problems = check_span(span, document, file, path, allow_empty=False)
+    text = document.text
     if not problems and text[span.start : span.end] != claimed:
         actual = text[span.start : span.end]
         problems.append(
@@ -50,6 +49,16 @@ def _check_text(span: Span, claimed: str, text: str, file: str, path: str) -> li
             )
         )
     return problems
+
+
+def _sound(start: int, end: int, claimed: str, text: str, inner: frozenset[int]) -> bool:
+    """The common case, in one expression: a non-empty span inside the text, on character
+    boundaries, whose text is the article's."""
+    return (
+        0 <= start < end <= len(text)
+        and text[start:end] == claimed
+        and (not inner or (start not in inner and end not in inner))
+    )
 
 
 def check_annotation(
@@ -68,6 +77,7 @@ def check_annotation(
         ['$.entities[0].text']
     """
     text = document.text
+    inner = document.inner_offsets
     problems: list[Problem] = []
     if annotation.doc_id != document.doc_id:
         problems.append(
@@ -82,18 +92,20 @@ def check_annotation(
             Problem(file, "$.text_sha256", f"does not match the article ({document.sha256[:12]}…)")
         )
     for i, entity in enumerate(annotation.entities):
-        problems += _check_text(entity.span, entity.text, text, file, f"$.entities[{i}]")
+        if not _sound(entity.start, entity.end, entity.text, text, inner):
+            problems += _check_text(entity.span, entity.text, document, file, f"$.entities[{i}]")
     for i, quote in enumerate(annotation.quotes):
         path = f"$.quotes[{i}]"
-        problems += _check_text(quote.span, quote.text, text, file, path)
+        if not _sound(quote.start, quote.end, quote.text, text, inner):
+            problems += _check_text(quote.span, quote.text, document, file, path)
         for name in ("speaker_span", "cue_span"):
             span = getattr(quote, name)
             if span is not None:
-                problems += check_span(span, text, file, f"{path}.{name}", allow_empty=False)
+                problems += check_span(span, document, file, f"{path}.{name}", allow_empty=False)
     for i, claim in enumerate(annotation.claims):
         for j, span in enumerate(claim.evidence):
             path = f"$.claims[{i}].evidence[{j}]"
-            problems += check_span(span, text, file, path, allow_empty=False)
+            problems += check_span(span, document, file, path, allow_empty=False)
     if gold:
         problems += _check_gold_ids(annotation, file)
     return problems
@@ -148,10 +160,20 @@ def check_entity_types(annotations: Mapping[str, Annotation]) -> list[Problem]:
 
 @dataclass(frozen=True)
 class FolderCheck:
-    """What checking a folder found: the annotations that parsed, and every problem."""
+    """What checking a folder found: the annotations that parsed, every problem, and the sha256
+    of every file read (so the gold's digest needs no second read)."""
 
     annotations: dict[str, Annotation]
     problems: list[Problem]
+    digests: dict[str, bytes] = field(default_factory=dict)
+
+
+def list_files(folder: Path, suffix: str) -> list[Path]:
+    """The entries of ``folder`` ending in ``suffix``, sorted by name (hidden ones too: an
+    unsafe name is reported, never skipped)."""
+    with os.scandir(folder) as entries:
+        names = sorted(e.name for e in entries if e.name.endswith(suffix))
+    return [folder / name for name in names]
 
 
 def load_articles(articles_dir: Path) -> tuple[dict[str, Document], list[Problem]]:
@@ -160,7 +182,7 @@ def load_articles(articles_dir: Path) -> tuple[dict[str, Document], list[Problem
     problems: list[Problem] = []
     if not articles_dir.is_dir():
         return documents, [Problem(str(articles_dir), "", "no such folder")]
-    for path in sorted(articles_dir.glob("*.txt")):
+    for path in list_files(articles_dir, ".txt"):
         try:
             documents[path.stem] = read_document(path)
         except BenchError as exc:
@@ -180,9 +202,10 @@ def check_annotation_folder(
     """
     annotations: dict[str, Annotation] = {}
     problems: list[Problem] = []
+    digests: dict[str, bytes] = {}
     if not folder.is_dir():
         return FolderCheck(annotations, [Problem(str(folder), "", "no such folder")])
-    paths = sorted(folder.glob("*.json"))
+    paths = list_files(folder, ".json")
     for path in paths:
         file = str(path)
         reason = check_doc_id(path.stem)
@@ -193,7 +216,13 @@ def check_annotation_folder(
         if document is None:
             problems.append(Problem(file, "", f"no article with doc id {path.stem!r}"))
             continue
-        annotation, found = load_annotation_file(path)
+        try:
+            raw = read_bytes(path)
+        except BenchError as exc:
+            problems.append(Problem(file, "", str(exc).removeprefix(f"{path}: ")))
+            continue
+        digests[file] = hashlib.sha256(raw).digest()
+        annotation, found = decode_annotation(raw, file)
         problems += found
         if annotation is not None:
             checked = check_annotation(annotation, document, file, gold=gold)
@@ -207,7 +236,7 @@ def check_annotation_folder(
                 Problem(str(folder / f"{doc_id}.json"), "", "article has no annotation file")
             )
         problems += check_entity_types(annotations)
-    return FolderCheck(annotations, problems)
+    return FolderCheck(annotations, problems, digests)
 
 
 def iter_system_folders(predictions: Path) -> Iterable[tuple[str, Path]]:
@@ -223,3 +252,48 @@ def iter_system_folders(predictions: Path) -> Iterable[tuple[str, Path]]:
         p for p in predictions.iterdir() if p.is_dir() and not p.name.startswith(".")
     ):
         yield sub.name, sub
+
+
+def read_prediction_folders(
+    predictions_dir: Path, documents: Mapping[str, Document]
+) -> tuple[dict[str, dict[str, Annotation]], list[Problem]]:
+    """Every system's predictions under ``predictions_dir`` that pass every check (system ->
+    doc id -> annotation), and every problem of the others.
+
+    ``predictions_dir`` is one system's folder of ``<doc_id>.json`` files, or a folder of them.
+    """
+    if not predictions_dir.is_dir():
+        return {}, [Problem(str(predictions_dir), "", "no such folder")]
+    systems: dict[str, dict[str, Annotation]] = {}
+    problems: list[Problem] = []
+    for system, folder in iter_system_folders(predictions_dir):
+        check = check_annotation_folder(folder, documents, gold=False)
+        problems += check.problems
+        systems[system] = {ann.doc_id: ann for ann in check.annotations.values()}
+    return systems, problems
+
+
+def validate_folders(
+    gold_dir: Path | None, predictions_dir: Path | None
+) -> tuple[list[Problem], str]:
+    """Check the gold folder and, if given, a predictions folder against the gold articles.
+
+    Returns every problem found and a one-line summary for when there is none.
+    """
+    from ._gold import check_gold, default_gold_dir
+
+    root = gold_dir or default_gold_dir()
+    corpus, problems = check_gold(root)
+    summary = f"gold {root}: {len(corpus) if corpus else 0} documents OK"
+    if predictions_dir is not None:
+        if corpus is not None:
+            documents = {ex.doc_id: ex.document for ex in corpus}
+        else:
+            documents, article_problems = load_articles(root / "articles")
+            if not documents:
+                return problems + article_problems, summary
+        systems, found = read_prediction_folders(predictions_dir, documents)
+        problems += found
+        checked_files = sum(len(by_doc) for by_doc in systems.values())
+        summary += f"; predictions {predictions_dir}: {checked_files} files OK"
+    return problems, summary

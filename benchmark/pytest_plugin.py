@@ -11,7 +11,7 @@ test or the fixture runs.
         assert result["quotes"]["attribution"]["f1"] >= 0.6
 
 ``bench.score(system)`` returns ``results[system]`` of results.json (layer -> metric ->
-precision, recall, f1, tp, fp, fn, ci, per_document); ``bench.run(system)`` the whole results
+precision, recall, f1, tp, fp, fn, ci); ``bench.run(system)`` the whole results
 dict. ``system`` is a System object (run in the test process) or a registered system's name.
 Nothing is cached unless the ini option ``bench_cache_dir`` names a folder.
 
@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from ._formats import Results
     from ._models import Corpus
 
 GATE_NAME = "bench-gate"
@@ -102,10 +103,10 @@ class _GateRun:
         self.config = config
         self.systems = systems
         self.gold_sha256 = gold_sha256
-        self._results: dict[str, Any] | None = None
+        self._results: Results | None = None
         self._error: str | None = None
 
-    def results(self) -> dict[str, Any]:
+    def results(self) -> Results:
         if self._error is not None:
             raise GateFailure(self._error)
         if self._results is None:
@@ -119,7 +120,7 @@ class _GateRun:
                 raise GateFailure(self._error) from None
         return self._results
 
-    def _run(self) -> dict[str, Any]:
+    def _run(self) -> Results:
         from ._gold import load_gold
         from ._run._cache import ResultCache
         from ._run._runner import extract_all, plan_systems, score_run
@@ -148,7 +149,7 @@ class _GateRun:
         )
         extraction.skipped = {**skipped, **extraction.skipped}
         provenance = {p.name: p.provenance for p in planned}
-        return score_run(corpus, extraction, provenance, gold_dir=gold_dir)
+        return score_run(corpus, extraction, provenance, gold_dir=gold_dir)[0]
 
 
 def _gate_cache_dir(config: pytest.Config) -> Path:
@@ -167,10 +168,10 @@ class GateItem(pytest.Item):
 
     def runtest(self) -> None:
         results = self.run.results()
-        skipped = results.get("skipped", {})
+        skipped = results.skipped
         if self.gate.system in skipped:
             pytest.skip(f"{self.gate.system} cannot run here: {skipped[self.gate.system]}")
-        errors = results.get("errors", {}).get(self.gate.system, {})
+        errors = results.errors.get(self.gate.system, {})
         failure = self.gate.failure(results)
         if failure:
             if errors:
@@ -296,10 +297,14 @@ class Bench:
                 more = f" (and {len(errors) - 1} more documents)" if len(errors) > 1 else ""
                 raise BenchError(f"{name} failed on {doc_id}: {reason}{more}")
         provenance = {p.name: p.provenance for p in planned}
-        return score_run(corpus, extraction, provenance, gold_dir=self.gold_dir)
+        import msgspec
+
+        results, _details = score_run(corpus, extraction, provenance, gold_dir=self.gold_dir)
+        data: dict[str, Any] = msgspec.to_builtins(results)
+        return data
 
     def score(self, system: Any, *, gold: str | Path | None = None) -> dict[str, Any]:
-        """``results[system]``: layer -> metric -> precision, recall, f1, tp, fp, fn, ci, ..."""
+        """``results[system]``: layer -> metric -> precision, recall, f1, tp, fp, fn, ci."""
         results = self.run(system, gold=gold)
         ((_name, scores),) = results["results"].items()
         return dict(scores)

@@ -53,3 +53,45 @@ def tiny_annotation(text: str = TINY_TEXT, doc_id: str = "tiny") -> Annotation:
             ),
         ),
     )
+
+
+def metric_json(f1: float | None, n: int = 1000) -> dict[str, object]:
+    """A results.json metric whose counts give exactly ``f1`` (equal precision and recall)."""
+    if f1 is None:
+        return {"precision": None, "recall": None, "f1": None, "tp": 0, "fp": 0, "fn": 0}
+    tp, miss = f1 * n, (1 - f1) * n
+    ratio = tp / (tp + miss) if tp + miss else None
+    return {"precision": ratio, "recall": ratio, "f1": f1, "tp": tp, "fp": miss, "fn": miss}
+
+
+def results_json(
+    scores: dict[str, dict[str, dict[str, float | None]]],
+    *,
+    gold: str = "ab" * 32,
+    skipped: dict[str, str] | None = None,
+) -> dict[str, object]:
+    """A valid results.json (format 2.0) with the given F1 per system, layer and metric."""
+    return {
+        "format_version": "2.0",
+        "provenance": {
+            "package_version": "0",
+            "git_commit": None,
+            "gold_sha256": gold,
+            "gold_dir": None,
+            "timestamp": "2026-01-01T00:00:00Z",
+            "python": "3",
+            "platform": "test",
+            "bootstrap": {"samples": 0, "seed": 0, "unit": "document"},
+            "systems": {},
+        },
+        "documents": ["d"],
+        "results": {
+            system: {
+                layer: {metric: metric_json(f1) for metric, f1 in metrics.items()}
+                for layer, metrics in layers.items()
+            }
+            for system, layers in scores.items()
+        },
+        "errors": {},
+        "skipped": skipped or {},
+    }

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
+import msgspec
 from click.testing import CliRunner
 
 from benchmark._agreement import measure_agreement, render_agreement
@@ -26,7 +26,7 @@ def test_a_differing_claim_lowers_claim_agreement_only(
     other = tiny_annotation()
     extra = Claim("Paris is the capital of France", "author", "fact")
     write_annotation(
-        tmp_path / "b" / "tiny.json", dataclasses.replace(other, claims=(*other.claims, extra))
+        tmp_path / "b" / "tiny.json", msgspec.structs.replace(other, claims=(*other.claims, extra))
     )
     rows = {(r.layer, r.metric): r for r in measure_agreement(
         root / "articles", root / "annotations", tmp_path / "b"

@@ -9,28 +9,22 @@ from typing import Any
 from click.testing import CliRunner
 
 from benchmark._cli import cli
+from tests.factories import results_json
 
 GOLD = "ab" * 32
 
 
 def write_run(folder: Path, results: dict[str, Any], *, gold: str = GOLD) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    data = {
-        "format_version": "1.0",
-        "provenance": {"gold_sha256": gold, "git_commit": None, "timestamp": "t"},
-        "documents": ["d"],
-        "results": results,
-        "errors": {},
-        "skipped": {"llm": "no endpoint"},
-    }
+    data = results_json(results, gold=gold, skipped={"llm": "no endpoint"})
     (folder / "results.json").write_text(json.dumps(data))
     return folder
 
 
 def scores(attribution: float | None, strict: float = 0.5) -> dict[str, Any]:
     return {
-        "quotes": {"attribution": {"f1": attribution}},
-        "entities": {"strict": {"f1": strict}},
+        "quotes": {"attribution": attribution},
+        "entities": {"strict": strict},
     }
 
 
@@ -93,21 +87,21 @@ def test_a_null_f1_in_the_run_fails_and_a_null_baseline_is_not_gated(tmp_path: P
 def test_harness_errors_exit_2_naming_file_and_field(tmp_path: Path) -> None:
     run = write_run(tmp_path / "run", {"rules": scores(0.8)})
     code, output = check(tmp_path / "nowhere", write_baseline(tmp_path / "b.json", BASE))
-    assert code == 2 and "nowhere/results.json: no such file" in output
+    assert code == 2 and "nowhere/results.json: cannot read: No such file" in output
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
     code, output = check(run, bad)
     assert code == 2 and f"{bad}: malformed JSON" in output
     wrong = write_baseline(tmp_path / "w.json", {"rules": {"quotes": {"attribution": {"f1": "x"}}}})
     code, output = check(run, wrong)
-    assert code == 2 and "$.systems.rules.quotes.attribution.f1: expected a number" in output
+    assert code == 2 and "$.systems.rules.quotes.attribution.f1: expected float" in output
     other_gold = write_run(tmp_path / "run2", {"rules": scores(0.8)}, gold="cd" * 32)
     code, output = check(other_gold, write_baseline(tmp_path / "b.json", BASE))
     assert code == 2 and "$.gold_sha256" in output
     (tmp_path / "run3").mkdir()
     (tmp_path / "run3" / "results.json").write_text('{"provenance": {}}')
     code, output = check(tmp_path / "run3", write_baseline(tmp_path / "b.json", BASE))
-    assert code == 2 and "$.results: missing" in output
+    assert code == 2 and "$.format_version" in output
     assert "Traceback" not in output
 
 

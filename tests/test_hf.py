@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
+import msgspec
 from click.testing import CliRunner
 
 from benchmark._cli import cli
@@ -15,8 +15,8 @@ from tests.factories import TINY_TEXT, tiny_annotation
 
 def _corpus_with_nulls(make_gold_dir: Callable[..., Path]):  # type: ignore[no-untyped-def]
     plain = tiny_annotation()
-    quote = dataclasses.replace(plain.quotes[0], speaker=None, speaker_span=None, cue_span=None)
-    bare = dataclasses.replace(tiny_annotation(doc_id="bare"), quotes=(quote,), claims=())
+    quote = msgspec.structs.replace(plain.quotes[0], speaker=None, speaker_span=None, cue_span=None)
+    bare = msgspec.structs.replace(tiny_annotation(doc_id="bare"), quotes=(quote,), claims=())
     root = make_gold_dir(
         [(Document("tiny", TINY_TEXT), plain), (Document("bare", TINY_TEXT), bare)]
     )

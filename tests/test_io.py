@@ -9,13 +9,13 @@ import pytest
 from benchmark._errors import BenchError
 from benchmark._io import (
     annotation_to_json,
-    atomic_write_text,
     check_doc_id,
     parse_annotation,
     read_annotation,
     read_document,
     write_annotation,
 )
+from benchmark._json import atomic_write_text
 from tests.factories import tiny_annotation
 
 
@@ -44,6 +44,9 @@ def test_json_keys_follow_the_design_order() -> None:
         (lambda d: d["entities"][0].pop("end"), "$.entities[0]", "missing field 'end'"),
         (lambda d: d["entities"][0].update(start="0"), "$.entities[0].start", "expected integer"),
         (lambda d: d["entities"][0].update(start=-1), "$.entities[0].start", "minimum"),
+        (lambda d: d["entities"][0].update(start=2**31), "$.entities[0].start", "maximum"),
+        (lambda d: d["entities"][0].update(start=1.0), "$.entities[0].start", "expected integer"),
+        (lambda d: d["entities"][0].update(start=True), "$.entities[0].start", "expected integer"),
         (lambda d: d.update(entites=[]), "$", "unknown field"),
         (lambda d: d["quotes"][0].update(kind="said"), "$.quotes[0].kind", "not one of"),
         (lambda d: d.update(schema_version="2.0"), "$.schema_version", "1.0"),

@@ -23,7 +23,9 @@ from click.testing import CliRunner
 
 from benchmark._cli import cli
 from benchmark._io import write_annotation
+from benchmark._run._files import load_details
 from tests.factories import TINY_TEXT, tiny_annotation
+from tests.report_fixtures import write_run as write_report_run
 
 PLUGIN = '''
 import os, time
@@ -89,7 +91,7 @@ ERRORS = {
     "d5": "invalid output: $.speakers[0].name: not valid Unicode "
     "(a lone surrogate such as \\ud83d)",
     "d6": "wrote to stdout (systems must not): 'debugging output'",
-    "d7": "invalid output: $.entities[0].end: integer out of range (more than 64 bits)",
+    "d7": f"invalid output: $.entities[0].end: {2**100} is greater than the maximum of 2147483647",
     "d8": "invalid output: $.entities[0].end: expected integer, got float 9.0 (and 1 more)",
 }
 
@@ -129,9 +131,12 @@ def test_each_failure_costs_one_document_and_the_run_is_reported(
         assert f"bench: misbehaving on {doc_id}: {reason}\n" in result.stderr, doc_id
     data = _results(run)
     assert data["errors"] == {"misbehaving": ERRORS}
-    per_doc = data["results"]["misbehaving"]["entities"]["strict"]["per_document"]
-    assert per_doc["d0"]["tp"] == 1 and per_doc["d9"]["tp"] == 1  # the good ones are intact
-    assert all(per_doc[d]["tp"] == 0 and per_doc[d]["fp"] == 0 for d in ERRORS)
+    per_doc = {
+        doc_id: detail.metrics["entities"]["strict"].counts
+        for doc_id, detail in load_details(run)["misbehaving"].items()
+    }
+    assert per_doc["d0"][0] == 1 and per_doc["d9"][0] == 1  # the good ones are intact
+    assert all(per_doc[d][0] == 0 and per_doc[d][1] == 0 for d in ERRORS)
     predictions = sorted(p.name for p in (run / "predictions" / "misbehaving").iterdir())
     assert predictions == ["d0.json", "d9.json"]
     summary = (run / "summary.md").read_text(encoding="utf-8")
@@ -176,9 +181,8 @@ def test_unwritable_run_folder_is_a_one_line_error(
 
 
 def test_unwritable_report_target_is_a_one_line_error(tmp_path: Path) -> None:
-    run = tmp_path / "run"
-    run.mkdir()
-    (run / "results.json").write_text(json.dumps({"results": {}, "documents": []}))
+    _, run = write_report_run(tmp_path)
+    (run / "report.html").unlink(missing_ok=True)
     (run / "report.html").mkdir()  # a folder where the report should go: rename fails
     result = CliRunner().invoke(cli, ["report", str(run)])
     assert result.exit_code == 1, result.output

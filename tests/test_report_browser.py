@@ -12,8 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from benchmark._report import write_reports
-from tests.report_fixtures import DOC_A, DOC_B, HOSTILE_SYSTEM, write_run
+from benchmark._report import render_html, write_reports
+from tests.report_fixtures import (
+    DISK_HOSTILE_SYSTEM,
+    DOC_A,
+    DOC_B,
+    HOSTILE_SYSTEM,
+    gold_corpus,
+    make_details,
+    make_results,
+    predictions,
+    write_run,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -100,7 +110,7 @@ def test_browser_ran_the_filter_script(dumped: tuple[str, _Dom]) -> None:
     shown = [a for a in pairs if "hidden" not in a]
     assert shown and len(shown) < len(pairs)
     assert {(a["data-system"], a["data-layer"]) for a in shown} == {("rules", "entities")}
-    assert any(a.get("data-system") == HOSTILE_SYSTEM for a in pairs)
+    assert any(a.get("data-system") == DISK_HOSTILE_SYSTEM for a in pairs)
 
 
 def test_browser_did_not_run_injected_code(dumped: tuple[str, _Dom]) -> None:
@@ -111,6 +121,21 @@ def test_browser_did_not_run_injected_code(dumped: tuple[str, _Dom]) -> None:
     assert not any(tag in {"img", "b"} for tag, _ in dom.elements)
     assert sum(1 for tag, _ in dom.elements if tag == "script") == 1
     assert "&lt;script&gt;document.title" in text  # shown as text
+
+
+def test_browser_did_not_run_a_hostile_system_name(tmp_path: Path) -> None:
+    """A name no run file can hold, rendered anyway: it shows as text and runs nothing."""
+    page = tmp_path / "report.html"
+    page.write_text(
+        render_html(make_results(), make_details(), gold_corpus(), predictions()), encoding="utf-8"
+    )
+    text = _chromium(tmp_path, "--virtual-time-budget=2000", "--dump-dom", page.as_uri())
+    dom = _Dom()
+    dom.feed(text)
+    assert dom.title.startswith("Fact-extraction benchmark")
+    assert all(a.get("id") != "pwned" for _, a in dom.elements)
+    assert not any(tag == "img" for tag, _ in dom.elements)
+    assert any(a.get("data-system") == HOSTILE_SYSTEM for _, a in dom.elements)
 
 
 def test_browser_screenshot(tmp_path: Path, dumped: tuple[str, _Dom]) -> None:

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from benchmark._cli import cli
+from benchmark._run._files import load_details
 from tests.run_helpers import DOC_IDS, calls, make_corpus, make_systems_dir
 
 
@@ -46,7 +47,7 @@ def test_run_writes_predictions_results_and_provenance(env: dict[str, Path]) -> 
     result = bench_run(env, "--system", "oracle", "--system", "empty", "--system", "finder")
     assert result.exit_code == 0, result.output
     data = results_of(env)
-    assert data["format_version"] == "1.0"
+    assert data["format_version"] == "2.0"
     assert data["documents"] == list(DOC_IDS)
     assert data["results"]["oracle"]["quotes"]["attribution"]["f1"] == 1.0
     assert data["results"]["empty"]["entities"]["strict"]["recall"] == 0.0
@@ -122,11 +123,11 @@ def test_failures_are_recorded_per_document_and_leave_the_rest_intact(
     assert errors["hanging"] == {"b2": "timed out after 1.5 s"}
     assert errors["chatty"]["b2"].startswith("wrote to stdout")
     assert errors["dying"]["b2"] == "worker process died (exit code 3)"
-    results = results_of(env)["results"]
+    details = load_details(env["root"] / "run")
     for system in systems:
-        per_doc = results[system]["entities"]["strict"]["per_document"]
-        assert per_doc["a1"]["f1"] == pytest.approx(0.75), system  # intact
-    assert results["raising"]["entities"]["strict"]["per_document"]["b2"]["tp"] == 0
+        tp, fp, fn = details[system]["a1"].metrics["entities"]["strict"].counts
+        assert 2 * tp / (2 * tp + fp + fn) == pytest.approx(0.75), system  # intact
+    assert details["raising"]["b2"].metrics["entities"]["strict"].counts[0] == 0
     assert "bench: raising on b2: raised ValueError: boom on purpose" in result.output
     predictions = env["root"] / "run" / "predictions" / "raising"
     assert sorted(p.stem for p in predictions.iterdir()) == ["a1", "c3"]

@@ -104,13 +104,17 @@ def test_entry_point_is_discovered(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        ("name: bad\nadapter: rules\nparams: [1, 2]\n", "systems/bad.yaml: params:"),
-        ("name: bad\nparams: {}\n", "systems/bad.yaml: adapter:"),
-        ("name: bad\nadapter: rules\ncolour: red\n", "systems/bad.yaml: colour: unknown field"),
+        ("name: bad\nadapter: rules\nparams: [1, 2]\n", "systems/bad.yaml: $.params: expected"),
+        ("name: bad\nparams: {}\n", "systems/bad.yaml: $: missing field 'adapter'"),
+        ("name: bad\nadapter: rules\ncolour: red\n", "systems/bad.yaml: $: unknown field 'colour'"),
         ("name: [unclosed\n", "systems/bad.yaml: line"),
-        ("name: bad\nadapter: nosuch\n", "systems/bad.yaml: adapter: unknown adapter 'nosuch'"),
-        ("name: bad\nadapter: rules\nenabled: maybe\n", "systems/bad.yaml: enabled:"),
-        ("name: bad\nadapter: rules\nparams: {x: .nan}\n", "systems/bad.yaml: params: values"),
+        ("name: bad\nadapter: nosuch\n", "systems/bad.yaml: $.adapter: unknown adapter 'nosuch'"),
+        ("name: bad\nadapter: rules\nenabled: maybe\n", "systems/bad.yaml: $.enabled: expected"),
+        ("name: bad\nadapter: rules\nparams: {x: .nan}\n", "systems/bad.yaml: $.params: values"),
+        ("name: bad\nadapter: rules\nenabled: 'false'\n", "$.enabled: expected bool, got str"),
+        ("name: ../../x\nadapter: rules\n", "systems/bad.yaml: $.name: expected str matching"),
+        ("name: /etc/x\nadapter: rules\n", "systems/bad.yaml: $.name: expected str matching"),
+        ("name: bad\nadapter: rules\nname: good\n", "systems/bad.yaml: line 3: duplicated key"),
     ],
 )
 def test_malformed_yaml_is_a_status_line(tmp_path: Path, content: str, expected: str) -> None:

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
+import msgspec
 from click.testing import CliRunner
 
 from benchmark._cli import cli
-from benchmark._io import annotation_to_json, write_annotation, write_json
+from benchmark._io import annotation_to_json, write_annotation
+from benchmark._json import write as write_json
 from benchmark._models import Annotation, Document, Entity, Quote, Span
 from benchmark._validate import check_annotation
 from tests.factories import TINY_TEXT, tiny_annotation
@@ -26,25 +27,25 @@ def test_valid_annotation_has_no_problem() -> None:
 def test_wrong_offsets_and_mismatched_text_are_found() -> None:
     good = tiny_annotation()
     bad_entities = (
-        dataclasses.replace(good.entities[0], end=len(TINY_TEXT) + 5),
-        dataclasses.replace(good.entities[1], text="Lyon"),
+        msgspec.structs.replace(good.entities[0], end=len(TINY_TEXT) + 5),
+        msgspec.structs.replace(good.entities[1], text="Lyon"),
         Entity(5, 2, "", "PERSON"),
     )
-    bad = dataclasses.replace(good, entities=bad_entities)
+    bad = msgspec.structs.replace(good, entities=bad_entities)
     assert paths(bad) == ["$.entities[0]", "$.entities[1].text", "$.entities[2]"]
 
 
 def test_sha_doc_id_and_gold_ids_are_checked() -> None:
     good = tiny_annotation()
-    quote = dataclasses.replace(good.quotes[0], speaker="nobody", cue_span=Span(0, 999))
-    claim = dataclasses.replace(good.claims[0], source="someone")
-    bad = dataclasses.replace(
+    quote = msgspec.structs.replace(good.quotes[0], speaker="nobody", cue_span=Span(0, 999))
+    claim = msgspec.structs.replace(good.claims[0], source="someone")
+    bad = msgspec.structs.replace(
         good,
         doc_id="other",
         text_sha256="0" * 64,
         quotes=(quote,),
         claims=(claim,),
-        entities=(*good.entities, dataclasses.replace(good.entities[0], entity_id="Ann Smith")),
+        entities=(*good.entities, msgspec.structs.replace(good.entities[0], entity_id="Ann Smith")),
     )
     found = paths(bad)
     for expected in (
@@ -119,8 +120,8 @@ def test_missing_annotation_and_unknown_type_across_files(
     make_gold_dir: Callable[..., Path],
 ) -> None:
     other = tiny_annotation(doc_id="second")
-    retyped = dataclasses.replace(other.entities[1], type="LOC")
-    other = dataclasses.replace(other, entities=(other.entities[0], retyped))
+    retyped = msgspec.structs.replace(other.entities[1], type="LOC")
+    other = msgspec.structs.replace(other, entities=(other.entities[0], retyped))
     root = make_gold_dir([(DOC, tiny_annotation()), (Document("second", TINY_TEXT), other)])
     (root / "articles" / "third.txt").write_text("Nothing here.")
     result = CliRunner().invoke(cli, ["validate", "--gold", str(root)])

@@ -1,35 +1,33 @@
-"""A seeded synthetic corpus for measuring the scorers: gold and noisy predicted entity mentions.
+"""A seeded synthetic corpus: articles with gold and noisy predicted entity mentions, on disk.
 
 Every document is generated from its own seed (``seed`` and its index), so any document can be
-made again on its own: a corpus can be streamed without holding it in memory, and the first
-documents of a larger corpus are the same as those of a smaller one.
+made again on its own, and the first documents of a larger corpus are the same as those of a
+smaller one.
 
 The text is a sequence of short words separated by single spaces; every mention covers whole
-words, so spans convert losslessly to IOB2 token tags (for seqeval). Gold mentions never overlap
+words, so spans convert losslessly to IOB2 word tags (for seqeval). Gold mentions never overlap
 each other, nor do predicted ones (tags cannot express that). The noise is realistic and, by
 construction, leaves no ambiguous overlap: every overlap component is one gold mention against
 one or two predictions, or one prediction against two gold mentions, where a greedy matcher
 (nervaluate) and an optimal one (ours) give the same counts.
+
+:func:`write_corpus` writes it in the interchange format, the layout ``bench score`` reads:
+``gold/articles/<doc_id>.txt``, ``gold/annotations/<doc_id>.json`` and
+``pred/<system>/<doc_id>.json``.
 """
 
 from __future__ import annotations
 
+import os
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
-from .._models import (
-    ENTITY_TYPES,
-    Annotation,
-    Claim,
-    Document,
-    Entity,
-    Quote,
-    Span,
-    Speaker,
-    sha256_text,
-)
+from .. import Annotation, Claim, Document, Entity, Quote, Span, Speaker, write_annotation
+from .._json import atomic_write_bytes
+from .._models import ENTITY_TYPES
 
 EntityKey = tuple[int, int, str]
 
@@ -88,7 +86,7 @@ class SyntheticDoc:
             Entity(start=s, end=e, text=text[s:e], type=t, entity_id=None)  # type: ignore[arg-type]
             for s, e, t in keys
         )
-        return Annotation(doc_id=self.doc_id, text_sha256=sha256_text(text), entities=entities)
+        return Annotation(doc_id=self.doc_id, text_sha256=self.document().sha256, entities=entities)
 
     def speakers(self) -> tuple[Speaker, ...]:
         """The gold speakers: a few people, each with an id and a surname alias."""
@@ -167,19 +165,6 @@ class SyntheticDoc:
     def document(self) -> Document:
         """The article as a :class:`Document`."""
         return Document(self.doc_id, self.text)
-
-    def iob2(self, which: str) -> list[str]:
-        """IOB2 tags of the words for the gold or predicted mentions (for seqeval)."""
-        tags = ["O"] * len(self.words)
-        index = {start: i for i, start in enumerate(self.word_starts)}
-        for start, end, etype in self.gold if which == "gold" else self.pred:
-            first = index[start]
-            tags[first] = f"B-{etype}"
-            i = first + 1
-            while i < len(self.words) and self.word_starts[i] < end:
-                tags[i] = f"I-{etype}"
-                i += 1
-        return tags
 
 
 def _pick(rng: random.Random) -> str:
@@ -285,3 +270,78 @@ def iter_corpus(seed: int, documents: int, mentions_per_doc: int) -> Iterator[Sy
     """
     for index in range(documents):
         yield make_doc(seed, index, mentions_per_doc)
+
+
+SYSTEM = "synthetic"
+"""The name of the one system folder of predictions."""
+
+
+@dataclass(frozen=True)
+class CorpusFiles:
+    """Where a written corpus lives: ``gold`` and ``predictions`` as ``bench score`` takes them."""
+
+    root: Path
+    documents: int
+    gold_mentions: int = 0
+    pred_mentions: int = 0
+
+    @property
+    def gold(self) -> Path:
+        """The gold folder (``articles/`` and ``annotations/``)."""
+        return self.root / "gold"
+
+    @property
+    def predictions(self) -> Path:
+        """The folder of system folders (one: :data:`SYSTEM`)."""
+        return self.root / "pred"
+
+    @property
+    def system(self) -> Path:
+        """The one system's folder of ``<doc_id>.json``."""
+        return self.predictions / SYSTEM
+
+
+def write_corpus(
+    root: Path, seed: int, documents: int, mentions: int, *, layers: bool = False
+) -> CorpusFiles:
+    """Write ``documents`` synthetic documents under ``root`` with :func:`write_annotation`.
+
+    Gold and predictions hold entity mentions only, or with ``layers`` also speakers (gold),
+    quotes and claims on the same spans and noise.
+    """
+    files = CorpusFiles(root, documents)
+    for folder in (files.gold / "articles", files.gold / "annotations", files.system):
+        folder.mkdir(parents=True, exist_ok=True)
+    gold_mentions = pred_mentions = 0
+    for doc in iter_corpus(seed, documents, mentions):
+        name = f"{doc.doc_id}.json"
+        atomic_write_bytes(files.gold / "articles" / f"{doc.doc_id}.txt", doc.text.encode())
+        for which, path in (("gold", files.gold / "annotations"), ("pred", files.system)):
+            write_annotation(
+                path / name, doc.full_annotation(which) if layers else doc.annotation(which)
+            )
+        gold_mentions += len(doc.gold)
+        pred_mentions += len(doc.pred)
+    return CorpusFiles(root, documents, gold_mentions, pred_mentions)
+
+
+def link_corpus(source: CorpusFiles, root: Path, documents: int) -> CorpusFiles:
+    """The first ``documents`` documents of ``source`` under ``root``.
+
+    Files are hard links (copies where links are not supported): the smaller corpora of a
+    series take no extra disk space.
+    """
+    files = CorpusFiles(root, documents)
+    for folder, suffix in (("gold/articles", ".txt"), ("gold/annotations", ".json")):
+        _link_first(source.root / folder, root / folder, suffix, documents)
+    _link_first(source.system, files.system, ".json", documents)
+    return files
+
+
+def _link_first(source: Path, target: Path, suffix: str, count: int) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted(source.glob(f"*{suffix}"))[:count]:
+        try:
+            os.link(path, target / path.name)
+        except OSError:
+            atomic_write_bytes(target / path.name, path.read_bytes())

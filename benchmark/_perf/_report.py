@@ -1,4 +1,4 @@
-"""What ``bench perf`` measured, the DESIGN §8 targets judged on it, and its text rendering."""
+"""What ``bench perf`` measured, the targets judged on it, and its text and JSON renderings."""
 
 from __future__ import annotations
 
@@ -9,18 +9,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._scorers import EntityComparison, LayerTiming, ScalingRow
-from ._systems import RunTiming, SpacyTiming
-from ._timing import Timing
+from ._compare import FLOOR, FLOOR_MSGSPEC, NERVALUATE, SCORE, SEQEVAL, ProcessComparison
+from ._growth import GrowthRow
+from ._judge import MET, NOT_MEASURED, NOT_MET, Estimate, estimate, ratio, verdict
+from ._scorers import PRF, SCHEMES, TOLERANCE, InProcessComparison
+from ._systems import RunRow
+from ._timing import Samples
 
-TARGET_MENTIONS = 100_000
-TARGET_SECONDS = 0.5
-TARGET_SPEEDUP = 10.0
-TARGET_HELP_SECONDS = 0.3
+TARGET_PEER_SPEEDUP = 5.0
+"""``bench score`` at least this many times faster than nervaluate and than seqeval."""
+TARGET_FLOOR_RATIO = 2.0
+"""``bench score`` at most this many times the read-and-decode floor."""
+TARGET_DOCS_PER_MINUTE = 100_000
+TARGET_IN_PROCESS_SPEEDUP = 20.0
+"""``count_entity_schemes`` at least this many times faster than nervaluate, in process."""
+TARGET_RSS_MIB = 1024.0
 LINEAR_TOLERANCE = 1.5
-"""Largest over smallest time per 1,000 mentions still called linear."""
-FLAT_MIB = 1.0
-"""Streaming peak-memory growth allowed between the smallest and the largest document count."""
+"""Largest over smallest corpus: time per 1,000 documents at most this ratio to be linear."""
+TARGET_HELP_SECONDS = 0.3
 
 
 @dataclass
@@ -28,123 +34,165 @@ class PerfReport:
     """Everything one ``bench perf`` measured (sections not asked for stay empty)."""
 
     seed: int
+    documents: int
     mentions_per_doc: int
-    repeat: int
-    cpu: str
-    comparisons: list[EntityComparison] = field(default_factory=list)
-    scaling: list[ScalingRow] = field(default_factory=list)
-    layers: list[LayerTiming] = field(default_factory=list)
-    help_startup: Timing | None = None
-    python_startup: Timing | None = None
-    runs: list[RunTiming] = field(default_factory=list)
-    spacy: SpacyTiming | str | None = None
-    llm: list[dict[str, Any]] = field(default_factory=list)
+    rounds: int
+    layers: bool
+    cores: int
+    usable_cores: int
+    load_before: tuple[float, float, float] | None = None
+    load_after: tuple[float, float, float] | None = None
+    comparison: ProcessComparison | None = None
+    in_process: InProcessComparison | None = None
+    growth: list[GrowthRow] = field(default_factory=list)
+    runs: list[RunRow] = field(default_factory=list)
+    help_startup: Samples | None = None
+    python_startup: Samples | None = None
 
     @property
     def mismatches(self) -> list[str]:
-        """Every disagreement with nervaluate or seqeval, prefixed by the corpus size."""
-        return [f"{c.gold_mentions} mentions: {m}" for c in self.comparisons for m in c.mismatches]
-
-    load: tuple[float, float, float] | None = None
+        """Every disagreement with a peer tool, prefixed by where it was found."""
+        found = []
+        if self.comparison is not None:
+            found += [f"whole processes: {m}" for m in self.comparison.mismatches]
+        if self.in_process is not None:
+            found += [f"in process: {m}" for m in self.in_process.mismatches]
+        return found
 
     def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict of every measurement and the targets."""
-        data = dataclasses.asdict(self)
-        for row, comparison in zip(data["comparisons"], self.comparisons, strict=True):
-            row["ms_per_1k_mentions"] = comparison.ms_per_1k_mentions
-        for row, scaled in zip(data["scaling"], self.scaling, strict=True):
-            row["ms_per_1k_mentions"] = scaled.ms_per_1k_mentions
+        """A JSON-ready dict: every sample, with medians and spreads, and the targets."""
+        data: dict[str, Any] = dataclasses.asdict(self, dict_factory=_with_medians)
         data["targets"] = [dataclasses.asdict(t) for t in judge_targets(self)]
         return data
 
 
+_SAMPLES_FIELDS = [f.name for f in dataclasses.fields(Samples)]
+
+
+def _with_medians(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``asdict``'s dict factory: :class:`Samples` also get their median and spread."""
+    data = dict(pairs)
+    if list(data) == _SAMPLES_FIELDS:
+        samples = Samples(**data)
+        data.update(median=samples.median, spread=samples.spread)
+    return data
+
+
 @dataclass(frozen=True)
 class Target:
-    """One DESIGN §8 target: ``met`` is None when this invocation did not measure it."""
+    """One target, its verdict (met, NOT MET, too noisy to judge, not measured) and the figure."""
 
     name: str
-    met: bool | None
+    status: str
     measured: str
 
 
-def _cpu(timing: Timing) -> float:
-    return timing.cpu if timing.cpu is not None else timing.best
+def _times(value: float) -> str:
+    """A ratio: two decimals below 10, one above.
+
+    Example:
+        >>> _times(0.3456), _times(12.34)
+        ('0.35x', '12.3x')
+    """
+    return f"{value:.2f}x" if value < 10 else f"{value:.1f}x"
 
 
-def _at_target_size(report: PerfReport) -> EntityComparison | None:
-    sized = [c for c in report.comparisons if c.gold_mentions >= TARGET_MENTIONS]
-    return min(sized, key=lambda c: c.gold_mentions) if sized else None
+def _x(figure: Estimate) -> str:
+    return f"{_times(figure.value)} (range {_times(figure.low)}-{_times(figure.high)})"
+
+
+def _speedup(name: str, slow: Samples | None, fast: Samples | None, threshold: float) -> Target:
+    if slow is None or fast is None:
+        return Target(name, NOT_MEASURED, "")
+    figure = ratio(slow.wall, fast.wall)
+    return Target(name, verdict(figure, threshold, at_least=True), _x(figure))
+
+
+def _process_targets(c: ProcessComparison | None) -> list[Target]:
+    get = (lambda label: None) if c is None else c.samples.get
+    score, floor = get(SCORE), get(FLOOR)
+    out = [
+        _speedup(f"bench score >= {TARGET_PEER_SPEEDUP:g}x faster than nervaluate",
+                 get(NERVALUATE), score, TARGET_PEER_SPEEDUP),
+        _speedup(f"bench score >= {TARGET_PEER_SPEEDUP:g}x faster than seqeval strict",
+                 get(SEQEVAL), score, TARGET_PEER_SPEEDUP),
+    ]  # fmt: skip
+    name = f"bench score within {TARGET_FLOOR_RATIO:g}x of the read-and-decode floor"
+    if score is None or floor is None:
+        out.append(Target(name, NOT_MEASURED, ""))
+    else:
+        figure = ratio(score.wall, floor.wall)
+        out.append(Target(name, verdict(figure, TARGET_FLOOR_RATIO, at_least=False), _x(figure)))
+    name = f">= {TARGET_DOCS_PER_MINUTE:,} documents a minute (bench score, end to end)"
+    if c is None or score is None:
+        out.append(Target(name, NOT_MEASURED, ""))
+    else:
+        rate = estimate(score.wall).into(60 * c.documents)
+        measured = f"{rate.value:,.0f} (range {rate.low:,.0f}-{rate.high:,.0f})"
+        out.append(Target(name, verdict(rate, TARGET_DOCS_PER_MINUTE, at_least=True), measured))
+    return out
+
+
+def _agreement_target(report: PerfReport) -> Target:
+    name = f"same P/R/F1 as nervaluate and seqeval (within {TOLERANCE:g})"
+    if report.comparison is None and report.in_process is None:
+        return Target(name, NOT_MEASURED, "")
+    wrong = len(report.mismatches)
+    return Target(name, NOT_MET if wrong else MET, f"{wrong} differ" if wrong else "identical")
+
+
+def _memory_target(report: PerfReport) -> Target:
+    name = f"bench score peak RSS < {TARGET_RSS_MIB / 1024:g} GiB"
+    peaks = [(row.documents, row.samples.peak_rss_mib) for row in report.growth]
+    if report.comparison is not None:
+        peaks.append((report.comparison.documents, report.comparison.samples[SCORE].peak_rss_mib))
+    known = sorted((n, mib) for n, mib in peaks if mib is not None)
+    if not known:
+        return Target(name, NOT_MEASURED, "")
+    status = MET if max(mib for _, mib in known) < TARGET_RSS_MIB else NOT_MET
+    shown = sorted(dict(known).items())
+    return Target(name, status, ", ".join(f"{mib:,.0f} MiB at {n:,} docs" for n, mib in shown))
+
+
+def _linear_target(growth: Sequence[GrowthRow]) -> Target:
+    name = "bench score time grows linearly with documents"
+    if len(growth) < 2:
+        return Target(name, NOT_MEASURED, "give two sizes to --docs")
+    first, last = growth[0], growth[-1]
+    figure = ratio(last.samples.wall, first.samples.wall).times(first.documents / last.documents)
+    measured = (
+        f"{first.seconds_per_1k:.3f} -> {last.seconds_per_1k:.3f} s per 1,000 docs from "
+        f"{first.documents:,} to {last.documents:,} docs: {_x(figure)}"
+    )
+    return Target(name, verdict(figure, LINEAR_TOLERANCE, at_least=False), measured)
+
+
+def _help_target(help_startup: Samples | None) -> Target:
+    name = f"bench --help < {TARGET_HELP_SECONDS:g} s"
+    if help_startup is None:
+        return Target(name, NOT_MEASURED, "")
+    figure = estimate(help_startup.wall)
+    measured = f"{figure.value:.3f} s (range {figure.low:.3f}-{figure.high:.3f})"
+    return Target(name, verdict(figure, TARGET_HELP_SECONDS, at_least=False), measured)
 
 
 def judge_targets(report: PerfReport) -> list[Target]:
-    """Each target, met or not, with the measured figure it was judged on."""
-    targets = []
-    at = _at_target_size(report)
-    name = f"entity schemes, {TARGET_MENTIONS:,} mentions, one core < {TARGET_SECONDS} s"
-    if at is None:
-        targets.append(Target(name, None, "not measured (add 100000 to --sizes)"))
-    else:
-        cpu = _cpu(at.ours)
-        targets.append(
-            Target(
-                name,
-                cpu < TARGET_SECONDS,
-                f"{cpu:.3f} s CPU, {at.ours.best:.3f} s wall (fast path)",
-            )
-        )
-    name = f">= {TARGET_SPEEDUP:g}x faster than nervaluate, same numbers"
-    if at is None or at.nervaluate is None:
-        targets.append(Target(name, None, "not measured"))
-    else:
-        speedup = _cpu(at.nervaluate) / _cpu(at.ours)
-        same = not report.mismatches
-        targets.append(
-            Target(
-                name,
-                speedup >= TARGET_SPEEDUP and same,
-                f"{speedup:.1f}x; numbers {'identical' if same else 'DIFFER'}",
-            )
-        )
-    name = "cost grows linearly with documents"
-    if len(report.scaling) < 2:
-        targets.append(Target(name, None, "not measured (give two --docs)"))
-    else:
-        first, last = report.scaling[0], report.scaling[-1]
-        ratio = last.ms_per_1k_mentions / first.ms_per_1k_mentions
-        targets.append(
-            Target(
-                name,
-                ratio <= LINEAR_TOLERANCE,
-                f"{first.ms_per_1k_mentions:.2f} -> {last.ms_per_1k_mentions:.2f} ms per 1k "
-                f"mentions from {first.documents:,} to {last.documents:,} docs ({ratio:.2f}x)",
-            )
-        )
-    name = "memory flat when scoring streamed predictions"
-    if len(report.scaling) < 2:
-        targets.append(Target(name, None, "not measured (give two --docs)"))
-    else:
-        first, last = report.scaling[0], report.scaling[-1]
-        growth = last.stream_rss_growth_mib - first.stream_rss_growth_mib
-        targets.append(
-            Target(
-                name,
-                growth <= FLAT_MIB,
-                f"peak RSS growth {first.stream_rss_growth_mib:.1f} MiB at {first.documents:,} "
-                f"docs, {last.stream_rss_growth_mib:.1f} MiB at {last.documents:,} docs",
-            )
-        )
-    name = f"bench --help < {TARGET_HELP_SECONDS} s"
-    if report.help_startup is None:
-        targets.append(Target(name, None, "not measured"))
-    else:
-        targets.append(
-            Target(
-                name,
-                report.help_startup.best < TARGET_HELP_SECONDS,
-                f"{report.help_startup.best:.3f} s",
-            )
-        )
-    return targets
+    """Every target with its verdict and the figure it was judged on."""
+    inner = report.in_process
+    return [
+        *_process_targets(report.comparison),
+        _agreement_target(report),
+        _speedup(
+            f"count_entity_schemes >= {TARGET_IN_PROCESS_SPEEDUP:g}x faster than nervaluate "
+            "(in process)",
+            None if inner is None else inner.nervaluate,
+            None if inner is None else inner.ours,
+            TARGET_IN_PROCESS_SPEEDUP,
+        ),
+        _memory_target(report),
+        _linear_target(report.growth),
+        _help_target(report.help_startup),
+    ]
 
 
 # --- rendering ---------------------------------------------------------------------------------
@@ -183,209 +231,163 @@ def _wrap(text: str) -> str:
     return textwrap.fill(text, width=100)
 
 
-def _s(timing: Timing | None) -> str:
-    return "—" if timing is None else f"{timing.best:.3f}"
+def _num(value: float | None, digits: int = 3) -> str:
+    return "—" if value is None else f"{value:,.{digits}f}"
 
 
-def _x(slow: Timing | None, fast: Timing) -> str:
-    """The CPU-time ratio (wall when CPU time is missing)."""
-    return "—" if slow is None or _cpu(fast) <= 0 else f"{_cpu(slow) / _cpu(fast):.1f}x"
+def _timing_cells(s: Samples) -> list[str]:
+    """Median, min, max, spread, median CPU and peak RSS of one command."""
+    return [
+        _num(s.median),
+        _num(min(s.wall)),
+        _num(max(s.wall)),
+        f"{s.spread * 100:.0f}%",
+        _num(s.median_cpu),
+        _num(s.peak_rss_mib, 0),
+    ]
+
+
+TIMING_HEADER = ["median s", "min s", "max s", "spread", "CPU s", "peak MiB"]
+
+
+def _load(load: tuple[float, float, float] | None) -> str:
+    return "unknown" if load is None else f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+
+
+def _header(report: PerfReport) -> list[str]:
+    layers = "entities, speakers, quotes and claims" if report.layers else "entity mentions only"
+    return [
+        f"bench perf: seed {report.seed}, {report.documents:,} documents x "
+        f"{report.mentions_per_doc} entity mentions a side ({layers}), {report.rounds} rounds "
+        "alternated",
+        f"{report.cores} cores ({report.usable_cores} usable); load average (1, 5, 15 min) "
+        f"{_load(report.load_before)} at start, {_load(report.load_after)} at end",
+    ]
+
+
+def _comparison(c: ProcessComparison) -> list[str]:
+    score = c.samples[SCORE]
+    rows = [
+        [label, *_timing_cells(s), _times(s.median / score.median)]
+        for label, s in c.samples.items()
+    ]
+    per_minute = 60 * c.documents / score.median
+    out = [
+        "",
+        f"Whole processes on the same files: {c.documents:,} documents, {c.gold_mentions:,} gold "
+        f"and {c.pred_mentions:,} predicted mentions (seconds; median of {len(score.wall)} rounds)",
+        table(["command", *TIMING_HEADER, "/ bench score"], rows),
+        _wrap(
+            "bench score = `bench score --gold G --predictions P --json`, stdout to a temporary "
+            f"file; {NERVALUATE} = a script reading the same JSON files and running "
+            f'Evaluator(..., loader="dict").evaluate(); {SEQEVAL} = a script reading the articles '
+            "and JSON files, tagging words in IOB2 and computing P/R/F1 in the one pass that "
+            f'f1_score(..., mode="strict", scheme=IOB2) makes; {FLOOR} = reading every article '
+            "and JSON file and decoding each, nothing else"
+            + (f" ({FLOOR_MSGSPEC}: decoding with msgspec)" if FLOOR_MSGSPEC in c.samples else "")
+            + ". Each is a fresh interpreter, start-up and imports included. spread = "
+            "(max - min) / median; CPU s = user + system; peak MiB = the child's max RSS."
+        ),
+        f"bench score: {per_minute:,.0f} documents a minute end to end (median).",
+    ]
+    return [*out, "", "Scores (bench score | nervaluate | seqeval strict)", _scores_table(c)]
+
+
+def _scores_table(c: ProcessComparison) -> str:
+    rows = []
+    for scheme in SCHEMES:
+        row = [scheme]
+        for tool in (SCORE, NERVALUATE, SEQEVAL):
+            values = c.scores.get(tool, {}).get(scheme)
+            row += [_num(values[n], 6) if values else "—" for n in PRF]
+        rows.append(row)
+    return table(["scheme", *(["P", "R", "F1"] * 3)], rows)
+
+
+def _in_process(inner: InProcessComparison) -> list[str]:
+    rows = [
+        [s.label, *_timing_cells(s)[:5], _times(s.median / inner.ours.median)]
+        for s in (inner.ours, inner.nervaluate)
+    ]
+    return [
+        "",
+        f"Scoring alone, in this process: {inner.gold_mentions:,} gold and "
+        f"{inner.pred_mentions:,} predicted mentions (seconds)",
+        table(["scorer", *TIMING_HEADER[:5], "/ ours"], rows),
+        _wrap(
+            "count_entity_schemes = the scoring engine's counting of the strict, exact, partial "
+            'and type schemes; nervaluate = Evaluator(..., loader="dict").evaluate() on the same '
+            "mentions. Input conversion happens before the clocks start."
+        ),
+    ]
+
+
+def _growth(growth: Sequence[GrowthRow]) -> list[str]:
+    rows = []
+    for row in growth:
+        peak = row.samples.peak_rss_mib
+        rows.append(
+            [
+                f"{row.documents:,}",
+                *_timing_cells(row.samples)[:4],
+                _num(row.seconds_per_1k),
+                _num(peak, 0),
+                _num(None if peak is None else peak * 1000 / row.documents, 1),
+            ]
+        )
+    header = ["docs", *TIMING_HEADER[:4], "s / 1k docs", "peak MiB", "MiB / 1k docs"]
+    return ["", "bench score by corpus size (whole process, seconds)", table(header, rows)]
+
+
+def _runs(runs: Sequence[RunRow]) -> list[str]:
+    rows = [
+        [
+            r.system,
+            "1" if r.jobs else "default",
+            f"{r.documents:,}",
+            *(_timing_cells(r.samples)[:4] if r.samples else ["—"] * 4),
+            _num(r.seconds_per_doc),
+            r.skipped,
+        ]
+        for r in runs
+    ]
+    header = ["system", "--jobs", "docs", *TIMING_HEADER[:4], "s / doc", "skipped"]
+    return [
+        "",
+        "bench run --no-cache on copies of the built-in gold (whole process, seconds)",
+        table(header, rows),
+    ]
+
+
+def _startup(report: PerfReport) -> list[str]:
+    rows = [
+        [s.label, *_timing_cells(s)[:4]]
+        for s in (report.help_startup, report.python_startup)
+        if s is not None
+    ]
+    return ["", "Start-up (seconds)", table(["command", *TIMING_HEADER[:4]], rows)]
 
 
 def render_report(report: PerfReport) -> str:
-    """The tables ``bench perf`` prints."""
-    out: list[str] = [
-        f"bench perf: seed {report.seed}, {report.mentions_per_doc} mentions per document, "
-        f"best of {report.repeat} (slow tools: fewer when over budget), {report.cpu}"
-        + (f", load average {report.load[0]:.2f}" if report.load else "")
-    ]
-    if report.comparisons:
-        out += ["", "Entity scoring: ours vs nervaluate vs seqeval on the same input (seconds)"]
-        rows = [
-            [
-                f"{c.documents:,}",
-                f"{c.gold_mentions:,}",
-                f"{c.pred_mentions:,}",
-                _s(c.ours),
-                "—" if c.ours.cpu is None else f"{c.ours.cpu:.3f}",
-                f"{c.ms_per_1k_mentions:.2f}",
-                _s(c.ours_full),
-                _s(c.nervaluate),
-                _x(c.nervaluate, c.ours),
-                _s(c.seqeval),
-                _x(c.seqeval, c.ours),
-                "yes" if not c.mismatches else "NO",
-            ]
-            for c in report.comparisons
-        ]
-        header = [
-            "docs",
-            "gold",
-            "pred",
-            "ours",
-            "ours CPU",
-            "ms/1k",
-            "ours full",
-            "nervaluate",
-            "speed-up",
-            "seqeval",
-            "speed-up",
-            "same",
-        ]
-        out.append(table(header, rows))
-        out.append(
-            _wrap(
-                "ours = count_entity_schemes (strict, exact, partial, type); "
-                "ours full = score_entities per document (all five metrics, per-type, confusion, "
-                "error lists); nervaluate = "
-                "Evaluator(...).evaluate() (4 schemes overall and per type); seqeval = strict IOB2 "
-                "f1_score. Times are wall seconds, best of N; speed-ups are CPU-time ratios. "
-                "same = P/R/F1 of the 4 schemes equal nervaluate's and strict F1 equal "
-                f"seqeval's within {1e-9:g}."
-            )
-        )
-        last = report.comparisons[-1]
-        score_rows = [
-            [
-                scheme,
-                *(f"{v:.6f}" for v in last.ours_scores[scheme]),
-                *(f"{v:.6f}" for v in last.nervaluate_scores.get(scheme, ())),
-            ]
-            for scheme in last.ours_scores
-        ]
-        out += ["", f"Scores at {last.gold_mentions:,} mentions (ours | nervaluate)"]
-        score_header = ["scheme", "P", "R", "F1"]
-        if last.nervaluate_scores:
-            score_header += ["P", "R", "F1"]
-        out.append(table(score_header, score_rows))
-        if last.seqeval_f1 is not None:
-            out.append(f"seqeval strict F1: {last.seqeval_f1:.6f}")
-    if report.scaling:
-        out += [
-            "",
-            "Growth and memory (each pass in a fresh process; +MiB = peak RSS minus RSS after "
-            "imports)",
-        ]
-        rows = [
-            [
-                f"{r.documents:,}",
-                f"{r.gold_mentions:,}",
-                f"{r.in_memory_seconds:.3f}",
-                f"{r.ms_per_1k_mentions:.2f}",
-                f"{r.in_memory_rss_growth_mib:.1f}",
-                f"{r.stream_read_seconds:.3f}",
-                f"{r.stream_score_seconds:.3f}",
-                f"{r.stream_rss_growth_mib:.1f}",
-            ]
-            for r in report.scaling
-        ]
-        header = [
-            "docs",
-            "gold",
-            "in memory s",
-            "ms/1k",
-            "+MiB",
-            "stream read s",
-            "stream score s",
-            "+MiB",
-        ]
-        out.append(table(header, rows))
-        out.append(
-            _wrap(
-                "stream read = read_annotation (JSON + schema check) of one prediction file per "
-                "document; gold generated document by document."
-            )
-        )
-    if report.layers:
-        out += ["", "Quote and claim scoring (seconds; same spans and noise as the entities)"]
-        rows = [
-            [
-                f"{r.documents:,}",
-                f"{r.items:,}",
-                _s(r.quotes),
-                "—" if r.quotes is None else f"{r.quotes.best * 1e6 / r.items:.0f}",
-                _s(r.claims),
-                "—" if r.claims is None else f"{r.claims.best * 1e6 / r.items:.0f}",
-                r.note,
-            ]
-            for r in report.layers
-        ]
-        header = ["docs", "gold items", "quotes", "µs/item", "claims", "µs/item", "note"]
-        out.append(table(header, rows))
-    if report.help_startup is not None:
-        out += ["", "Start-up"]
-        rows = [["bench --help", _s(report.help_startup), str(report.help_startup.runs)]]
-        if report.python_startup is not None:
-            rows.append(
-                ["python -c pass", _s(report.python_startup), str(report.python_startup.runs)]
-            )
-        out.append(table(["command", "best s", "runs"], rows))
+    """The text ``bench perf`` prints."""
+    out = _header(report)
+    if report.comparison is not None:
+        out += _comparison(report.comparison)
+    if report.in_process is not None:
+        out += _in_process(report.in_process)
+    if report.growth:
+        out += _growth(report.growth)
     if report.runs:
-        out += ["", "bench run --no-cache (fresh process, start-up included)"]
-        base = report.runs[0].seconds
-        rows = [
-            [
-                f"--jobs {r.jobs}",
-                f"{r.documents:,}",
-                f"{r.seconds:.2f}",
-                f"{base / r.seconds:.2f}x",
-                ", ".join(r.systems) or "—",
-                "; ".join(f"{k}: {v}" for k, v in r.skipped.items()) or "",
-            ]
-            for r in report.runs
-        ]
-        out.append(table(["run", "docs", "seconds", "speed-up", "systems", "skipped"], rows))
-    if report.spacy is not None:
-        out += ["", "spaCy system: one document at a time vs extract_batch (nlp.pipe)"]
-        if isinstance(report.spacy, str):
-            out.append(report.spacy)
-        else:
-            sp = report.spacy
-            out.append(
-                table(
-                    ["docs", "one by one s", "batched s", "speed-up", "batch_size", "same output"],
-                    [
-                        [
-                            str(sp.documents),
-                            f"{sp.one_by_one:.3f}",
-                            f"{sp.batched:.3f}",
-                            f"{sp.one_by_one / sp.batched:.2f}x",
-                            str(sp.batch_size),
-                            "yes" if sp.same_output else "no",
-                        ]
-                    ],
-                )
-            )
-    if report.llm:
-        out += ["", "LLM adapter against the local fake server (127.0.0.1) with fixed latency"]
-        rows = [
-            [
-                str(r["max_concurrency"]),
-                str(r["documents"]),
-                f"{r['latency']:.2f}",
-                f"{r['seconds']:.2f}",
-                f"{r['docs_per_second']:.1f}",
-                f"{r['ideal_docs_per_second']:.1f}",
-                str(r["max_in_flight"]),
-            ]
-            for r in report.llm
-        ]
-        header = [
-            "concurrency",
-            "docs",
-            "latency s",
-            "seconds",
-            "docs/s",
-            "ideal docs/s",
-            "max in flight",
-        ]
-        out.append(table(header, rows))
-    out += ["", "Targets (DESIGN §8)"]
-    rows = [
-        [t.name, {True: "met", False: "NOT MET", None: "—"}[t.met], t.measured]
-        for t in judge_targets(report)
+        out += _runs(report.runs)
+    if report.help_startup is not None:
+        out += _startup(report)
+    rows = [[t.name, t.status, t.measured] for t in judge_targets(report)]
+    out += [
+        "",
+        "Targets (ratios of medians; a verdict only when every round's extremes agree, else "
+        "too noisy to judge)",
+        table(["target", "status", "measured"], rows),
     ]
-    out.append(table(["target", "status", "measured"], rows))
     if report.mismatches:
         out += ["", "MISMATCHES:", *report.mismatches]
     return "\n".join(out)

@@ -1,20 +1,25 @@
-"""System-side measurements: ``bench run --jobs``, spaCy batching, LLM request concurrency."""
+"""``bench run --no-cache`` wall time per document for each offline system, whole process.
+
+The gold is made of copies of the built-in gold articles (:func:`replicate_gold`); each system
+runs alone, with ``--jobs 1`` and with the default (one worker per core), every command once per
+round, alternated. Each run extracts, scores and writes its run folder, start-up included, with
+a temporary cache.
+"""
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 import tempfile
-import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from .._models import Document
+from ._timing import Command, Samples, alternate, bench_argv
+
+OFFLINE_SYSTEMS: tuple[str, ...] = ("oracle", "empty", "rules", "spacy")
+JOBS: tuple[int | None, ...] = (1, None)
+"""``--jobs 1``, then the default (None)."""
 
 
 def replicate_gold(source: Path, target: Path, documents: int) -> int:
@@ -43,101 +48,61 @@ def replicate_gold(source: Path, target: Path, documents: int) -> int:
 
 
 @dataclass(frozen=True)
-class RunTiming:
-    """Wall time of one ``bench run --no-cache --jobs N`` (a fresh process, start-up included)."""
+class RunRow:
+    """One system at one ``--jobs`` setting (None: the default); skipped ones say why."""
 
-    jobs: int
+    system: str
+    jobs: int | None
     documents: int
-    seconds: float
-    systems: tuple[str, ...]
-    skipped: dict[str, str]
-    exit_code: int
+    samples: Samples | None
+    skipped: str = ""
+
+    @property
+    def seconds_per_doc(self) -> float | None:
+        """Median wall seconds per document."""
+        return None if self.samples is None else self.samples.median / self.documents
 
 
-def time_runs(gold_dir: Path, jobs: Sequence[int], systems: Sequence[str] = ()) -> list[RunTiming]:
-    """Time ``bench run --no-cache`` at each ``--jobs`` on ``gold_dir`` (a temporary cache)."""
-    out: list[RunTiming] = []
-    documents = len(list((gold_dir / "articles").glob("*.txt")))
-    with tempfile.TemporaryDirectory(prefix="bench-perf-run-") as scratch:
-        for n in jobs:
-            run_dir = Path(scratch) / f"run-jobs-{n}"
-            command = [
-                sys.executable,
-                "-c",
-                "from benchmark._cli import main; main()",
-                "run",
-                "--gold",
-                str(gold_dir),
-                "--out",
-                str(run_dir),
-                "--no-cache",
-                "--jobs",
-                str(n),
-            ]
-            for system in systems:
-                command += ["--system", system]
-            env = {**os.environ, "BENCH_CACHE_DIR": str(Path(scratch) / f"cache-{n}")}
-            start = time.perf_counter()
-            done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=scratch)
-            seconds = time.perf_counter() - start
-            ran: tuple[str, ...] = ()
-            skipped: dict[str, str] = {}
-            results = run_dir / "results.json"
-            if results.exists():
-                data = json.loads(results.read_text(encoding="utf-8"))
-                ran = tuple(sorted(data.get("results", {})))
-                skipped = dict(data.get("skipped", {}))
-            elif done.returncode:
-                skipped = {"run": (done.stderr.strip().splitlines() or ["failed"])[-1][:200]}
-            out.append(RunTiming(n, documents, seconds, ran, skipped, done.returncode))
-    return out
-
-
-@dataclass(frozen=True)
-class SpacyTiming:
-    """spaCy system: one document at a time vs ``extract_batch`` (``nlp.pipe``)."""
-
-    documents: int
-    one_by_one: float
-    batched: float
-    batch_size: int
-    same_output: bool
-
-
-def time_spacy(documents: Sequence[Document], repeat: int) -> SpacyTiming | str:
-    """Time the spaCy system both ways on the same documents; a string says why it was skipped."""
-    from .._system import SystemUnavailable
-    from .._systems import load_system
-    from ._timing import best_of
+def _unavailable(system: str) -> str:
+    """Why ``system`` cannot run here ("" when it can)."""
+    from .._errors import BenchError
+    from .._systems import find_system
 
     try:
-        system: Any = load_system("spacy")
-    except SystemUnavailable as exc:
-        return f"spacy skipped: {exc}"
-    except Exception as exc:  # a broken install is reported, not raised
-        return f"spacy skipped: {type(exc).__name__}: {exc}"
-    system.extract(documents[0])  # warm the pipeline
-    single, singles = best_of(lambda: [system.extract(d) for d in documents], repeat)
-    batch, batched = best_of(lambda: system.extract_batch(list(documents)), repeat)
-    return SpacyTiming(
-        documents=len(documents),
-        one_by_one=single.best,
-        batched=batch.best,
-        batch_size=int(getattr(system, "batch_size", 0)),
-        same_output=singles == batched,
-    )
+        info = find_system(system)
+    except BenchError as exc:
+        return str(exc)
+    return "" if info.ready else info.status
 
 
-def time_llm(documents: int, latency: float, concurrencies: Sequence[int]) -> list[dict[str, Any]]:
-    """LLM adapter throughput against the local fake server (127.0.0.1) at each concurrency bound.
+def run_command(system: str, jobs: int | None, gold: Path, scratch: Path) -> Command:
+    """``bench run --system S --no-cache [--jobs 1]`` into a run folder under ``scratch``."""
+    name = f"{system}-jobs-{jobs or 'default'}"
+    argv = ["run", "--system", system, "--gold", str(gold), "--out", str(scratch / name)]
+    argv += ["--no-cache", *(["--jobs", str(jobs)] if jobs else [])]
+    label = f"bench run {system} --jobs {jobs}" if jobs else f"bench run {system}"
+    env = {"BENCH_CACHE_DIR": str(scratch / "cache")}
+    return Command(label, bench_argv(*argv), False, scratch, env)
 
-    The ideal throughput is ``min(concurrency, documents) / latency`` documents per second.
-    """
-    from .._systems._llm_fake import measure_throughput
 
-    rows = []
-    for bound in concurrencies:
-        result = measure_throughput(documents, latency=latency, max_concurrency=bound)
-        ideal = min(bound, documents) / latency
-        rows.append({**result, "latency": latency, "ideal_docs_per_second": ideal})
-    return rows
+def measure_runs(
+    documents: int,
+    rounds: int,
+    systems: Sequence[str] = OFFLINE_SYSTEMS,
+    progress: Callable[[str], None] = lambda _: None,
+) -> list[RunRow]:
+    """Time ``bench run --no-cache`` of every ready system in ``systems`` at each :data:`JOBS`."""
+    from .._gold import default_gold_dir
+
+    reasons = {system: _unavailable(system) for system in systems}
+    with tempfile.TemporaryDirectory(prefix="bench-perf-run-") as scratch:
+        root = Path(scratch)
+        replicate_gold(default_gold_dir(), root / "gold", documents)
+        planned = [(s, j) for s in systems if not reasons[s] for j in JOBS]
+        commands = [run_command(s, j, root / "gold", root) for s, j in planned]
+        samples = dict(zip(planned, alternate(commands, rounds, progress=progress), strict=True))
+    return [
+        RunRow(s, j, documents, samples.get((s, j)), reasons[s])
+        for s in systems
+        for j in (JOBS if not reasons[s] else JOBS[:1])
+    ]

@@ -1,11 +1,13 @@
 """Reports of a run: ``summary.md`` (Markdown for a pull request) and ``report.html``.
 
-Rendering is separate from scoring: the renderers read the results dict (``results.json``), the
-gold corpus and the run's predictions, and never compute a score.
+Rendering is separate from scoring: the renderers read the typed run files
+(:class:`~benchmark._formats.Results` from ``results.json``, per-document
+:class:`~benchmark._formats.DocumentDetail` from ``details.jsonl``), the gold corpus and the run's
+predictions, and never compute a score.
 
 Example:
-    >>> md = render_summary_md({"results": {}, "documents": []})
-    >>> "### Leaderboard" in md
+    >>> from benchmark._report._format import minimal_results
+    >>> "### Leaderboard" in render_summary_md(minimal_results())
     True
 """
 
@@ -13,18 +15,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from .._errors import BenchError
+from .._models import Annotation
+from .._run._files import RunFiles
 from ._html import render_html
-from ._load import RESULTS_FILE, load_corpus, load_predictions, load_results
+from ._load import PREDICTIONS_DIR, load_corpus, load_predictions
 from ._markdown import render_summary_md
 
 __all__ = [
-    "RESULTS_FILE",
+    "HTML_FILE",
+    "SUMMARY_FILE",
     "load_corpus",
     "load_predictions",
-    "load_results",
     "render_html",
     "render_summary_md",
     "write_reports",
@@ -35,35 +38,47 @@ HTML_FILE = "report.html"
 
 
 def write_reports(
-    run_dir: Path, results: Mapping[str, Any] | None = None, *, command: str | None = None
+    run_dir: Path,
+    run: RunFiles | None = None,
+    *,
+    command: str | None = None,
+    predictions: Mapping[str, Mapping[str, Annotation]] | None = None,
 ) -> None:
     """(Re)write ``summary.md`` and ``report.html`` in a run folder, each atomically.
 
     Args:
-        run_dir: the run folder (holding ``results.json`` and ``predictions/``).
-        results: the results dict when the caller has it; else read from ``results.json``.
-        command: the command line to credit in the reports (e.g. ``bench run --system rules``);
-            default: provenance ``command``, else ``bench report RUN_DIR``.
+        run_dir: the run folder (holding ``results.json``, ``details.jsonl`` and
+            ``predictions/``); the reports are written there.
+        run: the run's files when the caller has them; else read with
+            :func:`~benchmark._run._files.load_run`.
+        command: the command writing the reports (e.g. ``bench report runs/x``), credited with
+            the run's own ``provenance.command``; with neither known, no command is credited.
+        predictions: the run's predictions when the caller holds them; else read from
+            ``predictions/``.
 
     Raises:
-        BenchError: when results.json is missing or malformed, or a report cannot be written.
+        BenchError: when the run's files are missing or malformed (nothing is written then), or
+            a report cannot be written.
     """
-    from .._io import atomic_write_text
+    from .._json import atomic_write_text
+    from .._run._files import load_run
 
     run_dir = Path(run_dir)
-    if results is None:
+    if run is None:
         if not run_dir.is_dir():
             raise BenchError(f"{run_dir}: no such run folder")
-        results = load_results(run_dir)
-    provenance = results.get("provenance")
-    recorded = provenance.get("command") if isinstance(provenance, dict) else None
-    shown = (
-        command or (recorded if isinstance(recorded, str) else None) or f"bench report {run_dir}"
-    )
-    corpus, notes = load_corpus(results)
-    predictions, prediction_notes = load_predictions(run_dir / "predictions")
-    atomic_write_text(run_dir / SUMMARY_FILE, render_summary_md(results, command=shown))
+        run = load_run(run_dir)
+    corpus, gold_notes = load_corpus(run.results)
+    prediction_notes: list[str] = []
+    if predictions is None:
+        predictions, prediction_notes = load_predictions(run_dir / PREDICTIONS_DIR, corpus)
+    atomic_write_text(run_dir / SUMMARY_FILE, render_summary_md(run.results, command=command))
     page = render_html(
-        results, corpus, predictions, notes=[*notes, *prediction_notes], command=shown
+        run.results,
+        run.details,
+        corpus,
+        predictions,
+        notes=[*gold_notes, *prediction_notes],
+        command=command,
     )
     atomic_write_text(run_dir / HTML_FILE, page)

@@ -1,18 +1,18 @@
-"""Formatting shared by the Markdown and HTML reports: metric order, numbers, safe accessors.
+"""Formatting shared by the Markdown and HTML reports: metric order, numbers, who made the report.
 
-Renderers only read a results dict (the ``results.json`` contract); nothing here computes a score.
-Every accessor tolerates a malformed dict (missing keys, wrong types) by returning an empty value,
-so a damaged results file still renders what it can.
+Renderers read the typed run (:class:`~benchmark._formats.Results` and its details) through
+attributes; nothing here computes a score, it only orders and formats what the run recorded.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
+
+from .._formats import Macro, MetricTotals, Results, Scores
 
 NULL = "—"
-"""How a null (undefined) score is shown."""
+"""How a null (undefined) score, or any missing value, is shown."""
 
 METRIC_ORDER: dict[str, tuple[str, ...]] = {
     "entities": ("strict", "exact", "partial", "type", "linked"),
@@ -20,7 +20,7 @@ METRIC_ORDER: dict[str, tuple[str, ...]] = {
     "speakers": ("set",),
     "claims": ("matched", "attributed"),
 }
-"""Layers and their metrics in the order DESIGN §3 gives them (reports follow this order)."""
+"""Layers and their metrics in the order docs/metrics.md gives them (reports follow it)."""
 
 HEADLINE: tuple[tuple[str, str, str], ...] = (
     ("entities", "type", "Entities type F1"),
@@ -38,201 +38,207 @@ USAGE_FIELDS: tuple[tuple[str, str], ...] = (
     ("completion_tokens", "Completion tokens"),
     ("cost_usd", "Cost (USD)"),
 )
+"""The usage columns: (key in ``Results.usage[system]``, label)."""
+
+Key = TypeVar("Key", bound=str)
 
 
-def as_dict(value: Any) -> dict[str, Any]:
-    """``value`` when it is a dict, else an empty dict (for reading untrusted results).
-
-    Example:
-        >>> as_dict({"a": 1}), as_dict(None), as_dict([1])
-        ({'a': 1}, {}, {})
-    """
-    return value if isinstance(value, dict) else {}
-
-
-def as_list(value: Any) -> list[Any]:
-    """``value`` when it is a list, else an empty list.
+def fmt_score(value: float | None) -> str:
+    """A precision, recall or F1 with three decimals; null as an em dash.
 
     Example:
-        >>> as_list([1]), as_list("x")
-        ([1], [])
-    """
-    return value if isinstance(value, list) else []
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return float(value)
-
-
-def fmt_score(value: Any) -> str:
-    """A precision, recall or F1 with three decimals; null (or junk) as an em dash.
-
-    Example:
-        >>> fmt_score(0.8125), fmt_score(1), fmt_score(None)
+        >>> fmt_score(0.8125), fmt_score(1.0), fmt_score(None)
         ('0.812', '1.000', '—')
     """
-    number = _number(value)
-    return NULL if number is None else f"{number:.3f}"
+    return NULL if value is None else f"{value:.3f}"
 
 
-def fmt_count(value: Any) -> str:
+def fmt_count(value: float | None) -> str:
     """A tp/fp/fn count: an integer, or one decimal when fractional (partial credit).
 
     Example:
         >>> fmt_count(3), fmt_count(2.5), fmt_count(4.0), fmt_count(None)
         ('3', '2.5', '4', '—')
     """
-    number = _number(value)
-    if number is None:
+    if value is None:
         return NULL
-    if number == int(number):
-        return str(int(number))
-    return f"{number:.1f}"
+    return str(int(value)) if value == int(value) else f"{value:.1f}"
 
 
-def ci_bounds(value: Any) -> tuple[float, float] | None:
-    """The ``[lo, hi]`` interval as two floats, or None when absent or malformed.
+def fmt_ci(interval: tuple[float, float] | None) -> str:
+    """A 95% interval as ``[lo, hi]``; empty when there is none.
 
     Example:
-        >>> ci_bounds([0.5, 0.75]), ci_bounds(None), ci_bounds([None, 1])
-        ((0.5, 0.75), None, None)
-    """
-    items = as_list(value)
-    if len(items) != 2:
-        return None
-    lo, hi = _number(items[0]), _number(items[1])
-    if lo is None or hi is None:
-        return None
-    return lo, hi
-
-
-def fmt_ci(value: Any) -> str:
-    """A 95% interval as ``[lo, hi]``; empty when absent.
-
-    Example:
-        >>> fmt_ci([0.5, 0.75]), fmt_ci(None)
+        >>> fmt_ci((0.5, 0.75)), fmt_ci(None)
         ('[0.500, 0.750]', '')
     """
-    bounds = ci_bounds(value)
-    return "" if bounds is None else f"[{bounds[0]:.3f}, {bounds[1]:.3f}]"
+    return "" if interval is None else f"[{interval[0]:.3f}, {interval[1]:.3f}]"
 
 
-def fmt_f1_ci(cell: Mapping[str, Any]) -> str:
-    """F1 followed by its interval when there is one.
+def interval_of(scores: Scores | Macro | None) -> tuple[float, float] | None:
+    """The F1 interval of a score cell: only corpus totals with a defined F1 have one.
 
     Example:
-        >>> fmt_f1_ci({"f1": 0.8, "ci": [0.7, 0.9]}), fmt_f1_ci({"f1": None, "ci": None})
-        ('0.800 [0.700, 0.900]', '—')
+        >>> totals = MetricTotals(0.5, 0.5, 0.5, tp=1, fp=1, fn=1, ci=(0.25, 0.75))
+        >>> interval_of(totals), interval_of(Macro(0.5, 0.5, 0.5)), interval_of(None)
+        ((0.25, 0.75), None, None)
     """
-    f1 = fmt_score(cell.get("f1"))
-    ci = fmt_ci(cell.get("ci")) if f1 != NULL else ""
-    return f"{f1} {ci}" if ci else f1
+    if isinstance(scores, MetricTotals) and scores.f1 is not None:
+        return scores.ci
+    return None
 
 
-def fmt_usage(field: str, value: Any) -> str:
+def fmt_f1_ci(scores: Scores | Macro | None) -> str:
+    """F1 followed by its interval when there is one; an em dash for a null or missing F1.
+
+    Example:
+        >>> fmt_f1_ci(MetricTotals(0.8, 0.8, 0.8, tp=4, fp=1, fn=1, ci=(0.7, 0.9)))
+        '0.800 [0.700, 0.900]'
+        >>> fmt_f1_ci(MetricTotals(None, None, None, tp=0, fp=0, fn=0)), fmt_f1_ci(None)
+        ('—', '—')
+    """
+    f1 = fmt_score(scores.f1 if scores is not None else None)
+    interval = fmt_ci(interval_of(scores))
+    return f"{f1} {interval}" if interval else f1
+
+
+def fmt_usage(field: str, value: float | None) -> str:
     """A usage figure: dollars with four decimals, counts with thousands separators.
 
     Example:
-        >>> fmt_usage("cost_usd", 0.01234), fmt_usage("prompt_tokens", 12345), fmt_usage("x", None)
-        ('$0.0123', '12,345', '—')
+        >>> fmt_usage("cost_usd", 0.01234), fmt_usage("prompt_tokens", 12345.0)
+        ('$0.0123', '12,345')
+        >>> fmt_usage("requests", None)
+        '—'
     """
-    number = _number(value)
-    if number is None:
+    if value is None:
         return NULL
     if field == "cost_usd":
-        return f"${number:.4f}"
-    return f"{int(number):,}" if number == int(number) else f"{number:,.1f}"
+        return f"${value:.4f}"
+    return f"{int(value):,}" if value == int(value) else f"{value:,.1f}"
 
 
-def short_sha(value: Any, length: int = 12) -> str:
+def short_sha(value: str | None, length: int = 12) -> str:
     """The first ``length`` characters of a hash or commit; an em dash when missing.
 
     Example:
         >>> short_sha("0123456789abcdef0123"), short_sha(None)
         ('0123456789ab', '—')
     """
-    return value[:length] if isinstance(value, str) and value else NULL
+    return value[:length] if value else NULL
 
 
-def ordered(keys: Any, preferred: tuple[str, ...]) -> list[str]:
-    """The string keys of ``keys``: those in ``preferred`` first, in order, then the rest sorted.
+def ordered(keys: Iterable[Key], preferred: Sequence[Key]) -> list[Key]:
+    """``keys`` without repeats: those in ``preferred`` first, in its order, then the rest sorted.
 
     Example:
-        >>> ordered({"b": 1, "x": 2, "a": 3}, ("a", "b"))
+        >>> ordered(["b", "x", "a", "b"], ("a", "b"))
         ['a', 'b', 'x']
     """
-    present = [k for k in keys if isinstance(k, str)]
-    return [k for k in preferred if k in present] + sorted(k for k in present if k not in preferred)
+    present = set(keys)
+    return [k for k in preferred if k in present] + sorted(present.difference(preferred))
 
 
-def systems_of(results: Mapping[str, Any]) -> list[str]:
-    """Scored systems in the order results.json lists them."""
-    return [name for name in as_dict(results.get("results")) if isinstance(name, str)]
+def layers_of(results: Results) -> list[str]:
+    """Every layer any system was scored on, in canonical order."""
+    return ordered(
+        (layer for by_layer in results.results.values() for layer in by_layer),
+        tuple(METRIC_ORDER),
+    )
 
 
-def layers_of(results: Mapping[str, Any]) -> list[str]:
-    """Every layer any system has, in canonical order."""
-    seen: dict[str, None] = {}
-    for system in systems_of(results):
-        for layer in as_dict(as_dict(results.get("results"))[system]):
-            seen[layer] = None
-    return ordered(seen, tuple(METRIC_ORDER))
+def metrics_of(results: Results, layer: str) -> list[str]:
+    """Every metric of ``layer`` any system was scored on, in canonical order."""
+    return ordered(
+        (metric for by_layer in results.results.values() for metric in by_layer.get(layer, {})),
+        METRIC_ORDER[layer],
+    )
 
 
-def metrics_of(results: Mapping[str, Any], layer: str) -> list[str]:
-    """Every metric of ``layer`` any system has, in canonical order."""
-    seen: dict[str, None] = {}
-    for system in systems_of(results):
-        for metric in as_dict(metric_layer(results, system, layer)):
-            seen[metric] = None
-    return ordered(seen, METRIC_ORDER.get(layer, ()))
-
-
-def metric_layer(results: Mapping[str, Any], system: str, layer: str) -> dict[str, Any]:
-    """``results[system][layer]`` (empty when absent)."""
-    return as_dict(as_dict(as_dict(results.get("results")).get(system)).get(layer))
-
-
-def metric_cell(results: Mapping[str, Any], system: str, layer: str, metric: str) -> dict[str, Any]:
-    """``results[system][layer][metric]`` (empty when absent)."""
-    return as_dict(metric_layer(results, system, layer).get(metric))
-
-
-def iter_errors(results: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
-    """(system, doc_id, reason) for every recorded error, sorted."""
-    for system, docs in sorted(as_dict(results.get("errors")).items()):
-        for doc_id, reason in sorted(as_dict(docs).items()):
-            yield str(system), str(doc_id), str(reason)
-
-
-def iter_skipped(results: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    """(system, reason) for every skipped system, sorted."""
-    for system, reason in sorted(as_dict(results.get("skipped")).items()):
-        yield str(system), str(reason)
-
-
-def provenance(results: Mapping[str, Any]) -> dict[str, Any]:
-    """The provenance block (empty when absent)."""
-    return as_dict(results.get("provenance"))
-
-
-def display_name(results: Mapping[str, Any], system: str) -> str | None:
-    """The system's display name from provenance when it differs from its key."""
-    name = as_dict(as_dict(provenance(results).get("systems")).get(system)).get("display_name")
-    return name if isinstance(name, str) and name and name != system else None
-
-
-def one_line(value: Any, limit: int = 300) -> str:
-    """``value`` as a single line of at most ``limit`` characters (control characters removed).
+def alias_of(results: Results, system: str) -> str | None:
+    """The system's display name when the provenance gives one that differs from its name.
 
     Example:
-        >>> one_line("a\\nb\\tc"), one_line("x" * 10, limit=5)
-        ('a b c', 'xxxx…')
+        >>> from benchmark._formats import SystemProvenance
+        >>> results = minimal_results(systems={"r": SystemProvenance(display_name="Rules")})
+        >>> alias_of(results, "r"), alias_of(results, "other")
+        ('Rules', None)
     """
-    text = "".join(ch if ch.isprintable() else " " for ch in str(value))
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    shown = results.display_name(system)
+    return shown if shown != system else None
+
+
+def iter_errors(results: Results) -> Iterator[tuple[str, str, str]]:
+    """(system, doc_id, reason) for every recorded error, sorted."""
+    for system, by_doc in sorted(results.errors.items()):
+        for doc_id, reason in sorted(by_doc.items()):
+            yield system, doc_id, reason
+
+
+def iter_skipped(results: Results) -> Iterator[tuple[str, str]]:
+    """(system, reason) for every skipped system, sorted."""
+    yield from sorted(results.skipped.items())
+
+
+def credited_commands(results: Results, command: str | None) -> list[tuple[str, str]]:
+    """Who to credit at the end of a report: (role, command line) pairs, possibly none.
+
+    The run's own command (``provenance.command``) made the scores; ``command`` is the one
+    writing the report now. Each is credited when known; nothing is invented when neither is.
+
+    Example:
+        >>> run = minimal_results(command="bench run --system rules")
+        >>> credited_commands(run, None)
+        [('Produced by', 'bench run --system rules')]
+        >>> credited_commands(run, "bench report runs/x")
+        [('Run by', 'bench run --system rules'), ('report written by', 'bench report runs/x')]
+        >>> credited_commands(minimal_results(), None)
+        []
+    """
+    recorded = results.provenance.command
+    if recorded and command and command != recorded:
+        return [("Run by", recorded), ("report written by", command)]
+    shown = command or recorded
+    return [("Produced by", shown)] if shown else []
+
+
+def minimal_results(
+    scores: Mapping[str, Mapping[str, Mapping[str, MetricTotals]]] | None = None,
+    **provenance: Any,
+) -> Results:
+    """A run holding only what results.json requires, for examples: ``scores`` as
+    ``system -> layer -> metric -> totals`` and any provenance field overridden by keyword.
+
+    Example:
+        >>> run = minimal_results(
+        ...     {"rules": {"speakers": {"set": MetricTotals(1.0, 0.5, 2 / 3, tp=1, fp=0, fn=1)}}},
+        ...     timestamp="2025-01-01T00:00:00Z",
+        ... )
+        >>> run.systems, run.provenance.timestamp
+        (['rules'], '2025-01-01T00:00:00Z')
+    """
+    import msgspec
+
+    from .._formats import BootstrapSettings, Provenance
+
+    base = Provenance(
+        package_version="0.0.0",
+        git_commit=None,
+        gold_sha256="0" * 64,
+        gold_dir=None,
+        timestamp="1970-01-01T00:00:00Z",
+        python="3",
+        platform="-",
+        bootstrap=BootstrapSettings(samples=0, seed=0, unit="document"),
+        systems={},
+    )
+    table = {
+        system: {layer: dict(by_metric) for layer, by_metric in by_layer.items()}
+        for system, by_layer in (scores or {}).items()
+    }
+    return Results(
+        format_version="2.0",
+        provenance=msgspec.structs.replace(base, **provenance),
+        documents=[],
+        results=table,
+    )

@@ -1,21 +1,22 @@
 """``summary.md``: Markdown tables of a run, fit for a pull-request comment.
 
-Rendering only: every number comes from the results dict as it is. The output is a pure function
-of its input (no clock, no environment), so the same results always give the same bytes.
+Rendering only: every number comes from the typed results as the run recorded them. The output
+is a pure function of its input (no clock, no environment), so the same results always give the
+same bytes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
+from .._errors import one_line
+from .._formats import Results
 from ._format import (
     HEADLINE,
     NULL,
     USAGE_FIELDS,
-    as_dict,
-    as_list,
-    display_name,
+    alias_of,
+    credited_commands,
     fmt_count,
     fmt_f1_ci,
     fmt_score,
@@ -23,12 +24,8 @@ from ._format import (
     iter_errors,
     iter_skipped,
     layers_of,
-    metric_cell,
     metrics_of,
-    one_line,
-    provenance,
     short_sha,
-    systems_of,
 )
 
 _MD_ESCAPES = str.maketrans(
@@ -45,7 +42,7 @@ _MD_ESCAPES = str.maketrans(
 )
 
 
-def md_text(value: Any, limit: int = 300) -> str:
+def md_text(value: object, limit: int = 300) -> str:
     """Untrusted text made safe for a Markdown table cell (one line, no HTML, no table breaks).
 
     Example:
@@ -55,7 +52,7 @@ def md_text(value: Any, limit: int = 300) -> str:
     return one_line(value, limit).translate(_MD_ESCAPES)
 
 
-def md_code(value: Any, limit: int = 200) -> str:
+def md_code(value: object, limit: int = 200) -> str:
     """Untrusted text as an inline code span (verbatim), or escaped text when it has a backtick.
 
     Example:
@@ -79,47 +76,40 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str) -> 
     return lines
 
 
-def _system_label(results: Mapping[str, Any], system: str) -> str:
+def _system_label(results: Results, system: str) -> str:
     label = md_code(system)
-    shown = display_name(results, system)
+    shown = alias_of(results, system)
     return f"{label} ({md_text(shown)})" if shown else label
 
 
-def _title(results: Mapping[str, Any]) -> list[str]:
-    prov = provenance(results)
-    gold = short_sha(prov.get("gold_sha256"))
-    commit = short_sha(prov.get("git_commit"), 10)
-    stamp = md_text(prov.get("timestamp") or NULL)
-    lines = [f"## Fact-extraction benchmark: gold `{gold}`, commit `{commit}`, {stamp}", ""]
-    facts = []
-    documents = as_list(results.get("documents"))
-    facts.append(f"{len(documents)} document{'s' if len(documents) != 1 else ''}")
-    if prov.get("package_version"):
-        facts.append(f"fact-extraction-bench {md_text(prov['package_version'])}")
-    boot = as_dict(prov.get("bootstrap"))
-    if boot:
-        facts.append(
-            f"95% CI: percentile bootstrap, {md_text(boot.get('samples', NULL))} samples "
-            f"by {md_text(boot.get('unit', NULL))}, seed {md_text(boot.get('seed', NULL))}"
-        )
-    lines += [" · ".join(facts), ""]
-    return lines
+def _title(results: Results) -> list[str]:
+    provenance = results.provenance
+    gold = md_code(short_sha(provenance.gold_sha256))
+    commit = md_code(short_sha(provenance.git_commit, 10))
+    stamp = md_text(provenance.timestamp or NULL)
+    lines = [f"## Fact-extraction benchmark: gold {gold}, commit {commit}, {stamp}", ""]
+    count = len(results.documents)
+    bootstrap = provenance.bootstrap
+    facts = [
+        f"{count} document{'s' if count != 1 else ''}",
+        f"fact-extraction-bench {md_text(provenance.package_version)}",
+        f"95% CI: percentile bootstrap, {bootstrap.samples} samples by {md_text(bootstrap.unit)}"
+        f", seed {bootstrap.seed}",
+    ]
+    return [*lines, " · ".join(facts), ""]
 
 
-def _leaderboard(results: Mapping[str, Any], systems: list[str]) -> list[str]:
+def _leaderboard(results: Results) -> list[str]:
     lines = ["### Leaderboard", ""]
-    if not systems:
+    if not results.systems:
         return [*lines, "No system was scored.", ""]
     header = ["System", *(label for _, _, label in HEADLINE)]
     rows = [
         [
             _system_label(results, system),
-            *(
-                fmt_f1_ci(metric_cell(results, system, layer, metric))
-                for layer, metric, _ in HEADLINE
-            ),
+            *(fmt_f1_ci(results.totals(system, layer, metric)) for layer, metric, _ in HEADLINE),
         ]
-        for system in systems
+        for system in results.systems
     ]
     lines += _table(header, rows, "l" + "r" * len(HEADLINE))
     lines += [
@@ -130,34 +120,30 @@ def _leaderboard(results: Mapping[str, Any], systems: list[str]) -> list[str]:
     return lines
 
 
-def _layer_tables(results: Mapping[str, Any], systems: list[str]) -> list[str]:
+def _layer_tables(results: Results) -> list[str]:
     lines: list[str] = []
+    header = ["System", "Metric", "P", "R", "F1 [95% CI]", "TP", "FP", "FN"]
     for layer in layers_of(results):
-        lines += [f"### {layer.capitalize()}", ""]
-        header = ["System", "Metric", "P", "R", "F1 [95% CI]", "TP", "FP", "FN"]
-        rows = []
-        for system in systems:
-            for metric in metrics_of(results, layer):
-                cell = metric_cell(results, system, layer, metric)
-                if not cell:
-                    continue
-                rows.append(
-                    [
-                        _system_label(results, system),
-                        md_text(metric),
-                        fmt_score(cell.get("precision")),
-                        fmt_score(cell.get("recall")),
-                        fmt_f1_ci(cell),
-                        fmt_count(cell.get("tp")),
-                        fmt_count(cell.get("fp")),
-                        fmt_count(cell.get("fn")),
-                    ]
-                )
-        lines += [*_table(header, rows, "llrrrrrr"), ""]
+        rows = [
+            [
+                _system_label(results, system),
+                md_text(metric),
+                fmt_score(totals.precision),
+                fmt_score(totals.recall),
+                fmt_f1_ci(totals),
+                fmt_count(totals.tp),
+                fmt_count(totals.fp),
+                fmt_count(totals.fn),
+            ]
+            for system in results.systems
+            for metric in metrics_of(results, layer)
+            if (totals := results.totals(system, layer, metric)) is not None
+        ]
+        lines += [f"### {layer.capitalize()}", "", *_table(header, rows, "llrrrrrr"), ""]
     return lines
 
 
-def _problems(results: Mapping[str, Any]) -> list[str]:
+def _problems(results: Results) -> list[str]:
     lines: list[str] = []
     errors = list(iter_errors(results))
     if errors:
@@ -172,40 +158,45 @@ def _problems(results: Mapping[str, Any]) -> list[str]:
     return lines
 
 
-def _usage(results: Mapping[str, Any]) -> list[str]:
-    usage = as_dict(results.get("usage"))
-    if not usage:
+def _usage(results: Results) -> list[str]:
+    if not results.usage:
         return []
     rows = [
         [
-            _system_label(results, str(system)),
-            *(fmt_usage(key, as_dict(figures).get(key)) for key, _ in USAGE_FIELDS),
+            _system_label(results, system),
+            *(fmt_usage(key, figures.get(key)) for key, _ in USAGE_FIELDS),
         ]
-        for system, figures in sorted(usage.items())
+        for system, figures in sorted(results.usage.items())
     ]
     header = ["System", *(label for _, label in USAGE_FIELDS)]
     return ["### Usage", "", *_table(header, rows, "l" + "r" * len(USAGE_FIELDS)), ""]
 
 
-def render_summary_md(results: Mapping[str, Any], *, command: str | None = None) -> str:
+def _credits(results: Results, command: str | None) -> list[str]:
+    parts = [f"{role} {md_code(line, 500)}" for role, line in credited_commands(results, command)]
+    return ["; ".join(parts) + ".", ""] if parts else []
+
+
+def render_summary_md(results: Results, *, command: str | None = None) -> str:
     """Render a run's results as Markdown fit for a pull-request comment.
 
     Args:
-        results: the results.json dict.
-        command: the command that produced the run (default: provenance ``command``, else
-            ``bench report RUN``).
+        results: the run's results.json.
+        command: the command writing the report, credited at the end with the run's own
+            ``provenance.command``; with neither known, the summary credits no command.
 
     Example:
-        >>> md = render_summary_md({"results": {}, "documents": []})
+        >>> from benchmark._report._format import minimal_results
+        >>> md = render_summary_md(minimal_results(command="bench run --system rules"))
         >>> md.splitlines()[0]
-        '## Fact-extraction benchmark: gold `—`, commit `—`, —'
+        '## Fact-extraction benchmark: gold `000000000000`, commit `—`, 1970-01-01T00:00:00Z'
+        >>> md.splitlines()[-1]
+        'Produced by `bench run --system rules`.'
     """
-    systems = systems_of(results)
     lines = _title(results)
-    lines += _leaderboard(results, systems)
-    lines += _layer_tables(results, systems)
+    lines += _leaderboard(results)
+    lines += _layer_tables(results)
     lines += _problems(results)
     lines += _usage(results)
-    shown = command or provenance(results).get("command") or "bench report RUN"
-    lines += [f"Produced by `{one_line(shown).replace('`', '')}`.", ""]
+    lines += _credits(results, command)
     return "\n".join(lines)

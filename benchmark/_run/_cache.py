@@ -4,10 +4,11 @@ A result is keyed by everything that identifies it: the system's name, its adapt
 hash of its config, a fingerprint of the adapter's source code (so an edited adapter whose
 version was not bumped is not served stale results) and the sha256 of the article. Entries live at
 ``<cache>/results/<key[:2]>/<key>.json`` (``<cache>`` is ``$BENCH_CACHE_DIR`` or
-``./.bench-cache``) and hold the prediction in the interchange format plus the fields of the
-key, so a person can tell what an entry is. Writes are atomic, so an interrupted run leaves only
-whole entries behind and the next run resumes from them. An entry that does not parse is a miss.
-Errors are never cached: a failed document is tried again on the next run.
+``./.bench-cache``) and hold the prediction in the interchange format plus the key and the fields
+it is made of, so a person can tell what an entry is and a copied entry is recognised. Writes are
+atomic, so an interrupted run leaves only whole entries behind and the next run resumes from
+them. An entry that does not parse, or whose recorded key or identity does not match the key
+asked for, is a miss. Errors are never cached: a failed document is tried again on the next run.
 
 Example:
     >>> key = result_key("rules", "1.0", "c" * 64, "ab" * 32, code="f" * 64)
@@ -18,18 +19,21 @@ Example:
 from __future__ import annotations
 
 import hashlib
-import json
 import os
+import re
 import sys
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
-from .._io import annotation_to_json, parse_annotation, read_json, write_json
+import msgspec
+
+from .._errors import BenchError
+from .._formats import RESULT_CACHE_FORMAT, CacheIdentity, ResultCacheEntry
+from .._json import canonical_sha256, read, write
 from .._models import Annotation
 
 CACHE_ENV = "BENCH_CACHE_DIR"
-CACHE_FORMAT = "1"
+CACHE_FORMAT = RESULT_CACHE_FORMAT
+_KEY = re.compile(r"[0-9a-f]{64}")
 
 
 def default_cache_dir() -> Path:
@@ -67,20 +71,37 @@ def result_key(
     system: str, version: str, config_digest: str, article_sha256: str, *, code: str = ""
 ) -> str:
     """The cache key of one result: sha256 over the fields that identify it."""
-    fields = [CACHE_FORMAT, system, version, config_digest, article_sha256, code]
-    return hashlib.sha256(json.dumps(fields).encode("utf-8")).hexdigest()
+    return canonical_sha256([CACHE_FORMAT, system, version, config_digest, article_sha256, code])
+
+
+def identity_key(identity: CacheIdentity) -> str:
+    """The key an identity stands for (see :func:`result_key`)."""
+    return result_key(
+        identity.system,
+        identity.version,
+        identity.config_hash,
+        identity.article_sha256,
+        code=identity.code_hash,
+    )
 
 
 class ResultCache:
     """Results on disk under ``root/results``; ``ResultCache(None)`` caches nothing.
 
+    An entry is served only for the key it records, and only when its recorded identity hashes
+    to that key: an entry copied under another system's (or article's) key, a damaged entry or
+    one of another format is a miss, never a wrong answer.
+
     Example:
         >>> import tempfile
         >>> from benchmark._models import Annotation
         >>> cache = ResultCache(Path(tempfile.mkdtemp()))
-        >>> cache.put("0" * 64, Annotation("d", "e" * 64), {"system": "x"})
-        >>> cache.get("0" * 64, "d") == Annotation("d", "e" * 64), cache.get("1" * 64, "d")
-        (True, None)
+        >>> who = CacheIdentity("x", "1", "c", "e" * 64)
+        >>> cache.put(identity_key(who), Annotation("d", "e" * 64), who)
+        >>> cache.get(identity_key(who), "d") == Annotation("d", "e" * 64)
+        True
+        >>> cache.get("1" * 64, "d") is None
+        True
     """
 
     def __init__(self, root: Path | None) -> None:
@@ -94,6 +115,8 @@ class ResultCache:
         """Where the entry of ``key`` lives."""
         if self.root is None:
             raise ValueError("this cache is disabled")
+        if not _KEY.fullmatch(key):
+            raise ValueError(f"not a cache key: {key!r:.80}")
         return self.root / "results" / key[:2] / f"{key}.json"
 
     def get(self, key: str, doc_id: str) -> Annotation | None:
@@ -101,31 +124,27 @@ class ResultCache:
         if self.root is None:
             return None
         path = self.path(key)
-        if not path.is_file():
+        try:
+            entry = read(path, ResultCacheEntry)
+        except BenchError:
             return None
-        data, problems = read_json(path)
-        if problems or not isinstance(data, dict):
+        if entry.key != key or identity_key(entry.identity) != key:
             return None
-        annotation, problems = parse_annotation(data.get("prediction"), str(path))
-        if annotation is None:
+        annotation = entry.prediction
+        if annotation.text_sha256 != entry.identity.article_sha256:
             return None
         if annotation.doc_id != doc_id:  # the same article under another id
-            annotation = _relabel(annotation, doc_id)
+            annotation = msgspec.structs.replace(annotation, doc_id=doc_id)
         return annotation
 
-    def put(self, key: str, annotation: Annotation, identity: Mapping[str, Any]) -> None:
-        """Store a prediction atomically (``identity``: the key's fields, for people)."""
+    def put(self, key: str, annotation: Annotation, identity: CacheIdentity) -> None:
+        """Store a prediction atomically, with its key and the identity the key is made of."""
         if self.root is None:
             return
-        entry = {
-            "cache_format": CACHE_FORMAT,
-            "key": dict(identity),
-            "prediction": annotation_to_json(annotation),
-        }
-        write_json(self.path(key), entry)
-
-
-def _relabel(annotation: Annotation, doc_id: str) -> Annotation:
-    from dataclasses import replace
-
-    return replace(annotation, doc_id=doc_id)
+        entry = ResultCacheEntry(
+            cache_format=RESULT_CACHE_FORMAT,
+            key=key,
+            identity=identity,
+            prediction=annotation,
+        )
+        write(self.path(key), entry, indent=0)

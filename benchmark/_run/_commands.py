@@ -6,9 +6,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .._errors import BenchError
-from .._io import write_json
+from .._formats import Baseline
+from .._json import write
 from ._cache import ResultCache, default_cache_dir
-from ._check import check_gold_matches, check_run, load_baseline, load_results, make_baseline
+from ._check import check_gold_matches, check_run, load_baseline, make_baseline
+from ._files import load_results
 from ._runner import (
     DEFAULT_TIMEOUT,
     default_out_dir,
@@ -33,6 +35,7 @@ def run_command(
     strict: bool = False,
     timeout: float | None = DEFAULT_TIMEOUT,
     systems_dir: Path | None = None,
+    command: str | None = None,
     out: Echo = print,
     err: Echo = print,
 ) -> int:
@@ -50,13 +53,14 @@ def run_command(
     extraction = extract_all(corpus, planned, cache=cache, jobs=jobs, timeout=timeout)
     extraction.skipped = {**skipped, **extraction.skipped}
     target = Path(out_dir) if out_dir is not None else default_out_dir()
-    results = score_run(
+    results, details = score_run(
         corpus,
         extraction,
         {p.name: p.provenance for p in planned},
         gold_dir=gold_root,
+        command=command,
     )
-    write_run(target, results, extraction, corpus, on_note=lambda note: err(f"bench: {note}"))
+    write_run(target, results, details, extraction)
     if out_dir is None:
         point_latest(target)
     n = len(corpus)
@@ -91,7 +95,7 @@ def check_command(run: Path, baseline_path: Path, *, out: Echo = print) -> int:
         BenchError: (exit code 2) on a missing or malformed run or baseline.
     """
     run = resolve_run(run)
-    results = load_results(run)
+    results = load_results(run, exit_code=2)
     baseline = load_baseline(baseline_path)
     check_gold_matches(baseline, results, run)
     report = check_run(results, baseline)
@@ -116,11 +120,11 @@ def baseline_command(
 ) -> int:
     """Write a baseline gating every metric of a run's systems at their current F1."""
     run = resolve_run(run)
-    results = load_results(run)
-    if tolerance < 0:
-        raise BenchError("--tolerance: must be 0 or more", exit_code=2)
+    results = load_results(run, exit_code=2)
+    if not 0 <= tolerance <= 1:
+        raise BenchError("--tolerance: must be a number from 0 to 1", exit_code=2)
     baseline = make_baseline(results, systems=systems or None, tolerance=tolerance)
-    write_json(out_path, baseline)
-    gated = sum(len(m) for layers in baseline["systems"].values() for m in layers.values())
-    out(f"wrote {out_path}: {len(baseline['systems'])} systems, {gated} gated metrics")
+    write(out_path, baseline, model=Baseline)
+    gated = sum(len(m) for layers in baseline.systems.values() for m in layers.values())
+    out(f"wrote {out_path}: {len(baseline.systems)} systems, {gated} gated metrics")
     return 0

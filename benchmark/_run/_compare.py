@@ -5,7 +5,7 @@ For every system present in both runs, every layer and metric: F1 of A and of B,
 :func:`~benchmark._scoring.compare_scores`, both runs resampled with the same draws), and the
 gold items one run found and the other missed (from the per-document false negatives).
 
-The comparison is computed from the per-document (or per-paragraph) counts that results.json
+The comparison is computed from the per-document (or per-paragraph) counts that details.jsonl
 keeps, so it needs neither the systems nor the gold folder; both runs must have been scored on
 the same gold (the same ``provenance.gold_sha256``).
 """
@@ -18,8 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import BenchError
-from ._check import load_results, results_path
-from ._runner import BOOTSTRAP_SAMPLES, BOOTSTRAP_SEED, resolve_run
+from .._formats import DETAILS_FILE, DocumentDetail
+from ._files import RunFiles, load_run, results_path
+from ._runner import resolve_run
+
+Key = tuple[str, str]
 
 MAX_ITEMS_SHOWN = 5
 
@@ -36,16 +39,19 @@ def _describe_item(item: Mapping[str, Any]) -> str:
 
 
 def item_changes(
-    a_metric: Mapping[str, Any], b_metric: Mapping[str, Any]
+    a_details: Mapping[str, DocumentDetail], b_details: Mapping[str, DocumentDetail], key: Key
 ) -> dict[str, list[dict[str, Any]]]:
     """Gold items B found that A missed (``gained``) and those A found that B missed (``lost``)."""
+    layer, metric = key
     gained: list[dict[str, Any]] = []
     lost: list[dict[str, Any]] = []
-    a_docs = a_metric.get("per_document", {})
-    b_docs = b_metric.get("per_document", {})
-    for doc_id in sorted(set(a_docs) & set(b_docs)):
-        a_missed = {_item_key(i): i for i in a_docs[doc_id].get("false_negatives", [])}
-        b_missed = {_item_key(i): i for i in b_docs[doc_id].get("false_negatives", [])}
+    for doc_id in sorted(set(a_details) & set(b_details)):
+        a_metric = a_details[doc_id].metrics.get(layer, {}).get(metric)
+        b_metric = b_details[doc_id].metrics.get(layer, {}).get(metric)
+        if a_metric is None or b_metric is None:
+            continue
+        a_missed = {_item_key(i): i for i in a_metric.false_negatives}
+        b_missed = {_item_key(i): i for i in b_metric.false_negatives}
         gained += [{"doc_id": doc_id, **a_missed[k]} for k in a_missed if k not in b_missed]
         lost += [{"doc_id": doc_id, **b_missed[k]} for k in b_missed if k not in a_missed]
     return {"gained": gained, "lost": lost}
@@ -58,49 +64,67 @@ def compare_runs(run_a: Path, run_b: Path) -> dict[str, Any]:
         BenchError: (exit code 2) when a run is missing or malformed, the runs were scored on
             different gold, or they share no system.
     """
-    from .._scoring import compare_scores
-
-    a = load_results(run_a)
-    b = load_results(run_b)
-    gold_a = a["provenance"].get("gold_sha256")
-    gold_b = b["provenance"].get("gold_sha256")
+    a = load_run(run_a, exit_code=2)
+    b = load_run(run_b, exit_code=2)
+    gold_a = a.results.provenance.gold_sha256
+    gold_b = b.results.provenance.gold_sha256
     if gold_a != gold_b:
         raise BenchError(
-            f"{results_path(run_b)}: $.provenance.gold_sha256: {str(gold_b)[:12]}… differs from "
-            f"{results_path(run_a)}'s {str(gold_a)[:12]}… (the runs scored different gold)",
+            f"{results_path(run_b)}: $.provenance.gold_sha256: {gold_b[:12]}… differs from "
+            f"{results_path(run_a)}'s {gold_a[:12]}… (the runs scored different gold)",
             exit_code=2,
         )
-    shared = [name for name in a["results"] if name in b["results"]]
+    shared = [name for name in a.results.results if name in b.results.results]
     if not shared:
         raise BenchError(
             f"{results_path(run_a)} and {results_path(run_b)} share no system "
-            f"(A: {', '.join(a['results']) or 'none'}; B: {', '.join(b['results']) or 'none'})",
+            f"(A: {', '.join(a.results.results) or 'none'}; "
+            f"B: {', '.join(b.results.results) or 'none'})",
             exit_code=2,
         )
-    bootstrap = a["provenance"].get("bootstrap") or {}
-    samples = int(bootstrap.get("samples", BOOTSTRAP_SAMPLES))
-    seed = int(bootstrap.get("seed", BOOTSTRAP_SEED))
+    pairs = [(name, name) for name in shared]
+    out = compare_systems(a, b, pairs)
+    out["only_in_a"] = [n for n in a.results.results if n not in b.results.results]
+    out["only_in_b"] = [n for n in b.results.results if n not in a.results.results]
+    return out
+
+
+def compare_systems(a: RunFiles, b: RunFiles, pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    """The paired comparison of system pairs (``a_name`` of run A, ``b_name`` of run B).
+
+    Raises:
+        BenchError: (exit code 2) when a system has no per-document details.
+    """
+    from .._scoring import compare_scores
+
+    boot = a.results.provenance.bootstrap
     systems: dict[str, Any] = {}
-    for name in shared:
-        unordered = compare_scores(
-            a["results"][name], b["results"][name], samples=samples, seed=seed
-        )
+    for a_name, b_name in pairs:
+        a_docs, b_docs = a.details.get(a_name, {}), b.details.get(b_name, {})
+        for run, name, docs in ((a, a_name, a_docs), (b, b_name, b_docs)):
+            if set(docs) != set(run.results.documents):
+                raise BenchError(
+                    f"{run.folder / DETAILS_FILE}: {name}: per-document details do not cover "
+                    "the run's documents",
+                    exit_code=2,
+                )
+        try:
+            unordered = compare_scores(
+                list(a_docs.values()), list(b_docs.values()), samples=boot.samples, seed=boot.seed
+            )
+        except BenchError as exc:
+            raise BenchError(str(exc), exit_code=2) from None
         deltas = _in_report_order(unordered)
         for layer, metrics in deltas.items():
             for metric, entry in metrics.items():
-                entry.update(
-                    item_changes(
-                        a["results"][name][layer][metric], b["results"][name][layer][metric]
-                    )
-                )
-        systems[name] = deltas
+                entry.update(item_changes(a_docs, b_docs, (layer, metric)))
+        label = a_name if a_name == b_name else f"{a_name} -> {b_name}"
+        systems[label] = deltas
     return {
-        "a": str(run_a),
-        "b": str(run_b),
-        "gold_sha256": gold_a,
-        "bootstrap": {"samples": samples, "seed": seed},
-        "only_in_a": [n for n in a["results"] if n not in b["results"]],
-        "only_in_b": [n for n in b["results"] if n not in a["results"]],
+        "a": str(a.folder),
+        "b": str(b.folder),
+        "gold_sha256": a.results.provenance.gold_sha256,
+        "bootstrap": {"samples": boot.samples, "seed": boot.seed},
         "systems": systems,
     }
 

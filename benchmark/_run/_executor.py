@@ -34,7 +34,11 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from .._io import annotation_to_json
+import msgspec
+
+from .._errors import one_line
+from .._io import parse_annotation
+from .._json import encode
 from .._models import Annotation, Document
 from .._system import SystemUnavailable
 
@@ -70,33 +74,22 @@ class Task:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What happened to one document: a prediction (as interchange JSON) or a one-line error.
+    """What happened to one document: a prediction (interchange JSON bytes) or a one-line error.
 
     ``unavailable`` is set instead when the system raised ``SystemUnavailable``.
     """
 
     system: str
     doc_id: str
-    prediction: dict[str, Any] | None = None
+    prediction: bytes | None = None
     error: str | None = None
     unavailable: str | None = None
     seconds: float = 0.0
     usage: dict[str, float] | None = None
 
 
-def one_line(text: str, limit: int = 200) -> str:
-    """Collapse whitespace and cut to ``limit`` characters.
-
-    Example:
-        >>> one_line("a\\n  b")
-        'a b'
-    """
-    flat = " ".join(str(text).split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
 def _describe(exc: BaseException) -> str:
-    message = one_line(str(exc))
+    message = one_line(exc, 200)
     return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 
@@ -114,12 +107,19 @@ def _call_captured(call: Callable[[], Any]) -> tuple[Any, str]:
     return value, buffer.getvalue()
 
 
-def _check_prediction(value: Any, document: Document) -> tuple[dict[str, Any] | None, str | None]:
+def _check_prediction(value: Any, document: Document) -> tuple[bytes | None, str | None]:
     if not isinstance(value, Annotation):
         return None, f"returned {type(value).__name__}, not an Annotation"
     try:
-        return annotation_to_json(value), None
-    except Exception as exc:  # garbage inside a well-typed record
+        return encode(value, indent=0), None
+    except Exception as exc:  # garbage inside a well-typed record: say where, if we can
+        try:
+            _, problems = parse_annotation(msgspec.to_builtins(value), document.doc_id)
+        except Exception:
+            problems = []
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            return None, one_line(f"invalid output: {problems[0].path}: {problems[0].reason}{more}")
         return None, f"returned an Annotation that cannot be serialised: {_describe(exc)}"
 
 
@@ -156,7 +156,7 @@ def _run_task(task: Task, system: Any) -> list[Outcome]:
         try:
             values, printed = _call_captured(lambda: system.extract_batch(list(task.documents)))
         except SystemUnavailable as exc:
-            return [Outcome(name, d.doc_id, unavailable=one_line(str(exc))) for d in task.documents]
+            return [Outcome(name, d.doc_id, unavailable=one_line(exc, 200)) for d in task.documents]
         except Exception:
             raise _Rebatch() from None
         if printed or not isinstance(values, list) or len(values) != len(task.documents):
@@ -171,7 +171,7 @@ def _run_task(task: Task, system: Any) -> list[Outcome]:
     try:
         value, printed = _call_captured(lambda: system.extract(document))
     except SystemUnavailable as exc:
-        return [Outcome(name, document.doc_id, unavailable=one_line(str(exc)))]
+        return [Outcome(name, document.doc_id, unavailable=one_line(exc, 200))]
     except Exception as exc:
         return [Outcome(name, document.doc_id, error=f"raised {_describe(exc)}")]
     seconds = time.perf_counter() - started
@@ -187,7 +187,7 @@ def build_system(recipe: SystemRecipe) -> tuple[Any, str | None, str | None]:
     try:
         system, printed = _call_captured(recipe.build)
     except SystemUnavailable as exc:
-        return None, one_line(str(exc)) or "unavailable", None
+        return None, one_line(exc, 200) or "unavailable", None
     except Exception as exc:
         return None, None, f"could not be built: {_describe(exc)}"
     del printed  # construction may chat (model loading); only extraction output is policed
@@ -404,6 +404,5 @@ __all__ = [
     "SystemRecipe",
     "Task",
     "default_jobs",
-    "one_line",
     "run_task",
 ]

@@ -1,8 +1,8 @@
 """What a run records about how it was made: package version, git commit, gold, systems, time.
 
 Example:
-    >>> sorted(redact({"api_key": "sk-1", "model": "m"}).items())
-    [('api_key', '<redacted>'), ('model', 'm')]
+    >>> sorted(redact({"api_key": "sk-1", "model": "m", "max_tokens": 9}).items())
+    [('api_key', '<redacted>'), ('max_tokens', 9), ('model', 'm')]
 """
 
 from __future__ import annotations
@@ -16,8 +16,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-RESULTS_FORMAT = "1.0"
-_SECRET_NAME = re.compile(r"(api[_-]?key|secret|token|password|authorization)", re.IGNORECASE)
+import msgspec
+
+from .._formats import BootstrapSettings, Provenance, SystemProvenance
+
+_SECRET_NAME = re.compile(
+    r"(api[_-]?key|secret|password|passwd|authori[sz]ation|bearer|(^|[_-])token$)", re.IGNORECASE
+)
+REDACTED = "<redacted>"
 
 
 def package_version() -> str:
@@ -50,17 +56,19 @@ def git_commit(where: Path | None = None) -> str | None:
     return commit if done.returncode == 0 and re.fullmatch(r"[0-9a-f]{40}", commit) else None
 
 
-def redact(config: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of a config with every secret-looking value replaced (keys never reach a report)."""
-    out: dict[str, Any] = {}
-    for key, value in config.items():
-        if _SECRET_NAME.search(str(key)) and value not in (None, ""):
-            out[key] = "<redacted>"
-        elif isinstance(value, Mapping):
-            out[key] = redact(value)
-        else:
-            out[key] = value
-    return out
+def redact(config: Any) -> Any:
+    """A copy of a config with every secret-looking value replaced, at any depth (the one
+    redaction helper: keys never reach a results file, a cache file or a report)."""
+    if isinstance(config, Mapping):
+        return {
+            key: REDACTED
+            if _SECRET_NAME.search(str(key)) and value not in (None, "")
+            else redact(value)
+            for key, value in config.items()
+        }
+    if isinstance(config, (list, tuple)):
+        return [redact(item) for item in config]
+    return config
 
 
 def utc_timestamp() -> str:
@@ -73,21 +81,25 @@ def run_provenance(
     gold_sha256: str,
     gold_dir: Path | None,
     systems: Mapping[str, Mapping[str, Any]],
-    bootstrap: Mapping[str, Any],
+    bootstrap: BootstrapSettings,
+    command: str | None = None,
     timestamp: str | None = None,
-) -> dict[str, Any]:
-    """The ``provenance`` object of results.json."""
-    return {
-        "package_version": package_version(),
-        "git_commit": git_commit(),
-        "gold_sha256": gold_sha256,
-        "gold_dir": str(gold_dir) if gold_dir is not None else None,
-        "timestamp": timestamp or utc_timestamp(),
-        "python": platform.python_version(),
-        "platform": f"{sys.platform}-{platform.machine()}",
-        "bootstrap": dict(bootstrap),
-        "systems": {
-            name: {**entry, "config": redact(entry.get("config") or {})}
+) -> Provenance:
+    """The ``provenance`` of results.json (the one place it is made, for runs and scores)."""
+    return Provenance(
+        package_version=package_version(),
+        git_commit=git_commit(),
+        gold_sha256=gold_sha256,
+        gold_dir=str(gold_dir) if gold_dir is not None else None,
+        timestamp=timestamp or utc_timestamp(),
+        python=platform.python_version(),
+        platform=f"{sys.platform}-{platform.machine()}",
+        bootstrap=bootstrap,
+        systems={
+            name: msgspec.convert(
+                {**entry, "config": redact(entry.get("config") or {})}, SystemProvenance
+            )
             for name, entry in systems.items()
         },
-    }
+        command=command,
+    )

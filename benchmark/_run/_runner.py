@@ -16,16 +16,17 @@ under ``errors``; a system that is unavailable is listed under ``skipped`` and n
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._errors import BenchError
-from .._io import atomic_write_text, parse_annotation, write_annotation, write_json
+from .._errors import BenchError, one_line
+from .._formats import RESULTS_FORMAT, CacheIdentity, DocumentDetail, Results
+from .._io import decode_annotation, write_annotation
+from .._json import atomic_write_text
 from .._models import Annotation, Corpus, Document
 from .._validate import check_annotation
 from ._cache import ResultCache, code_fingerprint, result_key
@@ -36,9 +37,9 @@ from ._executor import (
     SystemRecipe,
     Task,
     default_jobs,
-    one_line,
 )
-from ._provenance import RESULTS_FORMAT, run_provenance
+from ._files import RunFiles, write_results
+from ._provenance import run_provenance
 
 DEFAULT_TIMEOUT = 120.0
 BOOTSTRAP_SAMPLES = 1000
@@ -274,12 +275,13 @@ def extract_all(
             return
         run.predictions[name][doc_id] = annotation
         planned = by_name[name]
-        identity = {
-            "system": name,
-            "version": planned.version,
-            "config_hash": planned.config_hash,
-            "article_sha256": documents[doc_id].sha256,
-        }
+        identity = CacheIdentity(
+            system=name,
+            version=planned.version,
+            config_hash=planned.config_hash,
+            article_sha256=documents[doc_id].sha256,
+            code_hash=planned.code_hash,
+        )
         cache.put(keys[name, doc_id], annotation, identity)
 
     try:
@@ -298,15 +300,17 @@ def extract_all(
     return run
 
 
-def _checked(prediction: Any, document: Document, system: str) -> tuple[Annotation | None, str]:
+def _checked(
+    prediction: bytes | None, document: Document, system: str
+) -> tuple[Annotation | None, str]:
     file = f"{system}/{document.doc_id}"
-    annotation, problems = parse_annotation(prediction, file)
+    annotation, problems = decode_annotation(prediction or b"", file)
     if annotation is not None:
         problems = check_annotation(annotation, document, file, gold=False)
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         first = problems[0]
-        return None, one_line(f"invalid output: {first.path}: {first.reason}{more}")
+        return None, one_line(f"invalid output: {first.path}: {first.reason}{more}", 200)
     assert annotation is not None
     return annotation, ""
 
@@ -328,42 +332,35 @@ def score_run(
     system_provenance: Mapping[str, Mapping[str, Any]],
     *,
     gold_dir: Path | None,
-) -> dict[str, Any]:
-    """The results.json dict of a run (contract in DESIGN §4 and the scoring package)."""
-    from .._scoring import score_system
-    from .._scoring._bootstrap import bootstrap_unit
+    command: str | None = None,
+) -> tuple[Results, list[DocumentDetail]]:
+    """A run's results.json and its details.jsonl lines."""
+    from .._scoring import score_results
 
-    results: dict[str, Any] = {}
-    breakdown: dict[str, Any] = {}
-    for name, found in run.predictions.items():
-        scores = score_system(
-            corpus,
-            complete_predictions(corpus, found),
-            bootstrap_samples=BOOTSTRAP_SAMPLES,
-            seed=BOOTSTRAP_SEED,
-        )
-        results[name] = scores.to_json()
-        breakdown[name] = scores.breakdown_json()
+    scored = score_results(
+        corpus,
+        {name: complete_predictions(corpus, found) for name, found in run.predictions.items()},
+        bootstrap_samples=BOOTSTRAP_SAMPLES,
+        seed=BOOTSTRAP_SEED,
+    )
     provenance = run_provenance(
         gold_sha256=corpus.sha256,
         gold_dir=gold_dir,
         systems={name: system_provenance[name] for name in run.predictions},
-        bootstrap={
-            "samples": BOOTSTRAP_SAMPLES,
-            "seed": BOOTSTRAP_SEED,
-            "unit": bootstrap_unit(len(corpus)),
-        },
+        bootstrap=scored.bootstrap,
+        command=command,
     )
-    return {
-        "format_version": RESULTS_FORMAT,
-        "provenance": provenance,
-        "documents": list(corpus.doc_ids),
-        "results": results,
-        "breakdown": breakdown,
-        "errors": {name: dict(sorted(e.items())) for name, e in run.errors.items() if e},
-        "skipped": dict(run.skipped),
-        "usage": {name: _usage_json(totals) for name, totals in sorted(run.usage.items())},
-    }
+    results = Results(
+        format_version=RESULTS_FORMAT,
+        provenance=provenance,
+        documents=scored.documents,
+        results=scored.results,
+        breakdown=scored.breakdown,
+        errors={name: dict(sorted(e.items())) for name, e in run.errors.items() if e},
+        skipped=dict(run.skipped),
+        usage={name: _usage_json(totals) for name, totals in sorted(run.usage.items())},
+    )
+    return results, scored.details
 
 
 def _usage_json(totals: Mapping[str, float]) -> dict[str, float | int]:
@@ -386,43 +383,25 @@ def default_out_dir(root: Path = Path("runs")) -> Path:
 
 def write_run(
     out_dir: Path,
-    results: Mapping[str, Any],
+    results: Results,
+    details: Sequence[DocumentDetail],
     run: Extraction,
-    corpus: Corpus,
-    *,
-    on_note: Callable[[str], None] = lambda _: None,
 ) -> None:
-    """Write a run folder: predictions/, results.json, summary.md and report.html (atomically)."""
+    """Write a run folder: predictions/, details.jsonl, results.json, summary.md, report.html
+    (each file atomically)."""
     out_dir = Path(out_dir)
     for system, found in run.predictions.items():
         for doc_id, annotation in sorted(found.items()):
             write_annotation(out_dir / "predictions" / system / f"{doc_id}.json", annotation)
-    write_json(out_dir / "results.json", results)
-    render_reports(out_dir, results, corpus, run.predictions, on_note=on_note)
+    write_results(out_dir, results, details)
+    from .._report import write_reports
 
-
-def render_reports(
-    out_dir: Path,
-    results: Mapping[str, Any],
-    corpus: Corpus,
-    predictions: Mapping[str, Mapping[str, Annotation]],
-    *,
-    on_note: Callable[[str], None] = lambda _: None,
-) -> None:
-    """Write summary.md and report.html with the report package's renderers."""
-    if importlib.util.find_spec("benchmark._report") is None:
-        on_note("summary.md and report.html not written: benchmark._report is not installed")
-        return
-    from .. import _report
-
-    render_md = getattr(_report, "render_summary_md", None)
-    render_html = getattr(_report, "render_html", None)
-    if render_md is None or render_html is None:
-        on_note("summary.md and report.html not written: the report renderers are missing")
-        return
-    atomic_write_text(out_dir / "summary.md", render_md(dict(results)))
-    html = render_html(dict(results), corpus, predictions)
-    atomic_write_text(out_dir / "report.html", html)
+    details_by_system: dict[str, dict[str, DocumentDetail]] = {}
+    for detail in details:
+        details_by_system.setdefault(detail.system, {})[detail.doc_id] = detail
+    write_reports(
+        out_dir, RunFiles(out_dir, results, details_by_system), predictions=run.predictions
+    )
 
 
 def point_latest(out_dir: Path) -> None:

@@ -1,4 +1,8 @@
-"""The scoring engine (DESIGN §3): per-document counts, micro totals, bootstrap intervals.
+"""The scoring engine: per-document counts, micro totals, bootstrap intervals.
+
+It reads no file and writes none: it takes annotations and returns typed scores
+(:class:`~benchmark._formats.MetricTotals`, :class:`~benchmark._formats.DocumentDetail`);
+the run layer (:mod:`benchmark._run`) reads and writes them.
 
 Example:
     >>> from benchmark._models import Annotation, Corpus, Document, Entity, Example
@@ -20,6 +24,7 @@ from ._results import Counts, MetricResult
 from ._score import (
     METRICS,
     DocumentScores,
+    ScoredSystems,
     SystemScores,
     score_document,
     score_results,
@@ -31,6 +36,7 @@ __all__ = [
     "Counts",
     "DocumentScores",
     "MetricResult",
+    "ScoredSystems",
     "SpeakerResolver",
     "SystemScores",
     "compare_scores",

@@ -9,10 +9,11 @@ with the same seed share their resamples, which is what makes the comparison pai
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 from .._errors import BenchError
+from .._formats import DocumentDetail
 
 if TYPE_CHECKING:
     import numpy as np
@@ -24,7 +25,7 @@ MIN_DOCUMENTS = 10
 CONFIDENCE = 0.95
 
 
-def bootstrap_unit(n_documents: int) -> str:
+def bootstrap_unit(n_documents: int) -> Literal["document", "paragraph"]:
     """``"document"`` for 10 documents or more, else ``"paragraph"``."""
     return "document" if n_documents >= MIN_DOCUMENTS else "paragraph"
 
@@ -36,7 +37,10 @@ def resample_weights(n_units: int, samples: int, seed: int) -> FloatArray:
     rng = np.random.default_rng(seed)
     if n_units == 0 or samples <= 0:
         return np.zeros((max(samples, 0), n_units))
-    return rng.multinomial(n_units, np.full(n_units, 1.0 / n_units), size=samples).astype(float)
+    drawn = rng.integers(0, n_units, size=(samples, n_units))
+    drawn += (np.arange(samples) * n_units)[:, None]
+    counts = np.bincount(drawn.ravel(), minlength=samples * n_units)
+    return counts.reshape(samples, n_units).astype(float)
 
 
 def resampled_f1(unit_counts: FloatArray, weights: FloatArray) -> FloatArray:
@@ -68,65 +72,66 @@ def f1_interval(unit_counts: FloatArray, weights: FloatArray) -> list[float] | N
     return percentile_interval(resampled_f1(unit_counts, weights))
 
 
-def _unit_arrays(
-    system: Mapping[str, Any], documents: list[str], unit: str
-) -> dict[tuple[str, str], FloatArray]:
+def unit_arrays(details: Sequence[DocumentDetail], unit: str) -> dict[tuple[str, str], FloatArray]:
+    """Every metric's ``(units, 3)`` count matrix over documents or paragraphs, in the order of
+    ``details``: what the intervals and the paired comparison resample."""
     import numpy as np
 
-    arrays: dict[tuple[str, str], FloatArray] = {}
-    for layer, metrics in system.items():
-        for metric, data in metrics.items():
-            rows: list[list[float]] = []
-            per_document = data.get("per_document", {})
-            for doc_id in documents:
-                doc = per_document.get(doc_id)
-                if doc is None:
-                    raise BenchError(f"results: {layer}.{metric}: no per_document entry {doc_id!r}")
+    rows: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
+    for detail in details:
+        for layer, metrics in detail.metrics.items():
+            for metric, data in metrics.items():
+                slot = rows.setdefault((layer, metric), [])
                 if unit == "paragraph":
-                    rows.extend([float(x) for x in row] for row in doc["per_paragraph"])
+                    slot.extend(data.paragraphs)
                 else:
-                    rows.append([float(doc["tp"]), float(doc["fp"]), float(doc["fn"])])
-            arrays[(layer, metric)] = np.array(rows, dtype=float).reshape(-1, 3)
-    return arrays
+                    slot.append(data.counts)
+    return {key: np.array(value, dtype=float).reshape(-1, 3) for key, value in rows.items()}
 
 
-def _documents(system: Mapping[str, Any]) -> list[str]:
-    for metrics in system.values():
-        for data in metrics.values():
-            return list(data.get("per_document", {}))
-    return []
+def system_intervals(
+    details: Sequence[DocumentDetail], unit: str, samples: int, seed: int
+) -> dict[tuple[str, str], list[float] | None]:
+    """The F1 interval of every metric (None for all when ``samples`` is 0)."""
+    arrays = unit_arrays(details, unit)
+    if samples <= 0:
+        return dict.fromkeys(arrays)
+    weights: FloatArray | None = None
+    out: dict[tuple[str, str], list[float] | None] = {}
+    for key, counts in arrays.items():
+        if weights is None or weights.shape[1] != counts.shape[0]:
+            weights = resample_weights(counts.shape[0], samples, seed)
+        out[key] = f1_interval(counts, weights)
+    return out
 
 
 def compare_scores(
-    a: Mapping[str, Any] | Any,
-    b: Mapping[str, Any] | Any,
+    a: Sequence[DocumentDetail],
+    b: Sequence[DocumentDetail],
     *,
     samples: int = 1000,
     seed: int = 0,
 ) -> dict[str, dict[str, dict[str, Any]]]:
-    """Paired bootstrap comparison of two systems scored on the same gold (B relative to A).
+    """Paired bootstrap comparison of two systems scored on the same documents (B relative to A).
 
-    ``a`` and ``b`` are ``results[system]`` dicts of results.json (or ``SystemScores``). For every
-    layer and metric both have: ``a_f1``, ``b_f1``, ``delta`` (b - a, None when either F1 is),
-    ``ci`` (95% percentile interval of the resampled deltas), ``p_value`` (two-sided: twice the
-    smaller share of resampled deltas on either side of 0, with +1 smoothing, at most 1) and
-    ``unit``. Both systems are resampled with the same draws.
+    ``a`` and ``b`` are the systems' per-document details (``details.jsonl`` lines, or
+    ``SystemScores.details``). For every layer and metric both have: ``a_f1``, ``b_f1``,
+    ``delta`` (b - a, None when either F1 is), ``ci`` (95% percentile interval of the resampled
+    deltas), ``p_value`` (two-sided: twice the smaller share of resampled deltas on either side of
+    0, with +1 smoothing, at most 1) and ``unit``. Both are resampled with the same draws.
 
     Raises:
         BenchError: when the two were scored on different documents or paragraphs.
     """
     import numpy as np
 
-    a_json = a.to_json() if hasattr(a, "to_json") else a
-    b_json = b.to_json() if hasattr(b, "to_json") else b
-    documents = _documents(a_json)
-    if sorted(documents) != sorted(_documents(b_json)):
+    a_sorted = sorted(a, key=lambda d: d.doc_id)
+    b_sorted = sorted(b, key=lambda d: d.doc_id)
+    if [d.doc_id for d in a_sorted] != [d.doc_id for d in b_sorted]:
         raise BenchError("compare: the two runs were scored on different documents")
-    unit = bootstrap_unit(len(documents))
-    if unit == "paragraph" and not _has_paragraphs(a_json, b_json):
-        unit = "document"
-    a_units = _unit_arrays(a_json, documents, unit)
-    b_units = _unit_arrays(b_json, documents, unit)
+    unit = bootstrap_unit(len(a_sorted))
+    a_units = unit_arrays(a_sorted, unit)
+    b_units = unit_arrays(b_sorted, unit)
     out: dict[str, dict[str, dict[str, Any]]] = {}
     weights: FloatArray | None = None
     for key in sorted(set(a_units) & set(b_units)):
@@ -134,10 +139,10 @@ def compare_scores(
         a_arr, b_arr = a_units[key], b_units[key]
         if a_arr.shape != b_arr.shape:
             raise BenchError(f"compare: {layer}.{metric}: the runs have different paragraphs")
-        if weights is None:
+        if weights is None or weights.shape[1] != a_arr.shape[0]:
             weights = resample_weights(a_arr.shape[0], samples, seed)
-        a_f1 = a_json[layer][metric].get("f1")
-        b_f1 = b_json[layer][metric].get("f1")
+        a_f1 = _micro_f1(a_arr)
+        b_f1 = _micro_f1(b_arr)
         deltas = resampled_f1(b_arr, weights) - resampled_f1(a_arr, weights)
         defined = deltas[~np.isnan(deltas)]
         p_value: float | None = None
@@ -156,11 +161,6 @@ def compare_scores(
     return out
 
 
-def _has_paragraphs(*systems: Mapping[str, Any]) -> bool:
-    return all(
-        "per_paragraph" in doc
-        for system in systems
-        for metrics in system.values()
-        for data in metrics.values()
-        for doc in data.get("per_document", {}).values()
-    )
+def _micro_f1(counts: FloatArray) -> float | None:
+    tp, fp, fn = (float(x) for x in counts.sum(axis=0)) if counts.size else (0.0, 0.0, 0.0)
+    return 2 * tp / (2 * tp + fp + fn) if 2 * tp + fp + fn > 0 else None

@@ -18,27 +18,55 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
+from operator import itemgetter
 
 from .._models import Claim
 from ._matching import Edge, max_weight_matching, overlap_pairs
 from ._resolve import SpeakerResolver
-from ._results import JsonItem, MetricResult, Paragraphs, Tally, sorted_items
+from ._results import (
+    JsonItem,
+    MetricResult,
+    Paragraphs,
+    Places,
+    matched_result,
+    optional_key,
+    unmatched_in_any,
+)
 
 CLAIM_METRICS: tuple[str, ...] = ("matched", "attributed")
 MIN_WEIGHT = 0.5
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
 
+Tokens = tuple[str, ...]
+
+_GOLD = itemgetter(0)
+_PRED = itemgetter(1)
+
+
+class _Unpunctuate(dict[int, "int | None"]):
+    """A ``str.translate`` table that deletes Unicode punctuation (categories ``P*``).
+
+    It fills itself as characters are met, so each character's category is looked up once.
+    """
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.category(chr(code)).startswith("P") else code
+        self[code] = kept
+        return kept
+
+
+_UNPUNCTUATE = _Unpunctuate()
+
 
 @lru_cache(maxsize=4096)
-def normalize_answer(text: str) -> tuple[str, ...]:
+def normalize_answer(text: str) -> Tokens:
     """SQuAD normalisation as tokens: lowercase, no punctuation, no articles, whitespace split.
 
     Example:
         >>> normalize_answer("The Alliance’s budget, a record!")
         ('alliances', 'budget', 'record')
     """
-    lowered = text.lower()
-    no_punct = "".join(ch for ch in lowered if not unicodedata.category(ch).startswith("P"))
+    no_punct = text.lower().translate(_UNPUNCTUATE)
     return tuple(_ARTICLES.sub(" ", no_punct).split())
 
 
@@ -49,10 +77,18 @@ def token_f1(prediction: str, reference: str) -> float:
         >>> token_f1("ACME will grow", "the ACME group will grow")
         0.8571428571428571
     """
-    pred, ref = normalize_answer(prediction), normalize_answer(reference)
+    return _tokens_f1(normalize_answer(prediction), normalize_answer(reference))
+
+
+def _tokens_f1(pred: Tokens, ref: Tokens) -> float:
+    """Token F1 of two normalised texts."""
     if not pred or not ref:
         return float(pred == ref)
-    same = sum((Counter(pred) & Counter(ref)).values())
+    pred_set, ref_set = set(pred), set(ref)
+    if len(pred_set) == len(pred) and len(ref_set) == len(ref):
+        same = len(pred_set & ref_set)
+    else:
+        same = sum((Counter(pred) & Counter(ref)).values())
     if same == 0:
         return 0.0
     precision, recall = same / len(pred), same / len(ref)
@@ -61,13 +97,44 @@ def token_f1(prediction: str, reference: str) -> float:
 
 def claim_weight(pred: Claim, gold: Claim) -> float:
     """Best token F1 of the predicted text against the gold text and its paraphrases."""
-    return max(token_f1(pred.text, ref) for ref in (gold.text, *gold.paraphrases))
+    return _best_f1(normalize_answer(pred.text), _references(gold))
+
+
+def _references(gold: Claim) -> list[Tokens]:
+    return [normalize_answer(ref) for ref in (gold.text, *gold.paraphrases)]
+
+
+def _best_f1(pred: Tokens, references: Sequence[Tokens]) -> float:
+    return max(_tokens_f1(pred, ref) for ref in references)
 
 
 def _eligible(pred: Claim, gold: Claim, weight: float) -> bool:
     if pred.evidence and gold.evidence:
-        return any(p.overlap(g) > 0 for p in pred.evidence for g in gold.evidence)
+        return any(
+            min(p.end, g.end) > max(p.start, g.start) for p in pred.evidence for g in gold.evidence
+        )
     return weight >= MIN_WEIGHT
+
+
+class _TokenIndex:
+    """Which gold claims (of a chosen subset) have a text or paraphrase holding each token."""
+
+    def __init__(self, references: Sequence[Sequence[Tokens]], golds: Sequence[int]) -> None:
+        self.by_token: dict[str, set[int]] = {}
+        self.with_empty_ref: set[int] = set()
+        for g in golds:
+            for tokens in references[g]:
+                if not tokens:
+                    self.with_empty_ref.add(g)
+                for token in tokens:
+                    self.by_token.setdefault(token, set()).add(g)
+
+    def sharing(self, tokens: Tokens) -> set[int]:
+        """The gold claims whose token F1 with ``tokens`` may be above 0."""
+        found = set(self.with_empty_ref) if not tokens else set()
+        for token in set(tokens):
+            found.update(self.by_token.get(token, ()))
+        return found
 
 
 def _candidate_weights(
@@ -88,34 +155,27 @@ def _candidate_weights(
         >>> _candidate_weights(gold, pred)
         {(0, 0): 0.4}
     """
-    gold_by_token: dict[str, set[int]] = {}
-    gold_with_empty_ref: set[int] = set()
-    for g, claim in enumerate(gold):
-        for ref in (claim.text, *claim.paraphrases):
-            tokens = normalize_answer(ref)
-            if not tokens:
-                gold_with_empty_ref.add(g)
-            for token in tokens:
-                gold_by_token.setdefault(token, set()).add(g)
+    references = [_references(claim) for claim in gold]
+    pred_tokens = [normalize_answer(claim.text) for claim in pred]
     gold_span_owner = [g for g, c in enumerate(gold) for _ in c.evidence]
     pred_span_owner = [p for p, c in enumerate(pred) for _ in c.evidence]
-    evidence_overlaps = {
+    candidates = {
         (gold_span_owner[i], pred_span_owner[j])
         for i, j in overlap_pairs(
             [(s.start, s.end) for c in gold for s in c.evidence],
             [(s.start, s.end) for c in pred for s in c.evidence],
+            ordered=False,
         )
     }
-    candidates = set(evidence_overlaps)
+    # Without evidence on both sides, a pair is a candidate when the texts share a token.
+    no_evidence = [g for g, claim in enumerate(gold) if not claim.evidence]
+    every_gold = _TokenIndex(references, range(len(gold))) if pred else None
+    gold_without = _TokenIndex(references, no_evidence) if no_evidence else None
     for p, claim in enumerate(pred):
-        tokens = normalize_answer(claim.text)
-        sharing: set[int] = set(gold_with_empty_ref) if not tokens else set()
-        for token in set(tokens):
-            sharing.update(gold_by_token.get(token, ()))
-        for g in sharing:
-            if not (claim.evidence and gold[g].evidence):
-                candidates.add((g, p))
-    return {(g, p): claim_weight(pred[p], gold[g]) for g, p in sorted(candidates)}
+        index = every_gold if not claim.evidence else gold_without
+        if index is not None:
+            candidates.update((g, p) for g in index.sharing(pred_tokens[p]))
+    return {(g, p): _best_f1(pred_tokens[p], references[g]) for g, p in sorted(candidates)}
 
 
 def _item(claim: Claim, **extra: object) -> JsonItem:
@@ -128,16 +188,71 @@ def score_claims(
     resolver: SpeakerResolver,
     paragraphs: Paragraphs,
 ) -> dict[str, MetricResult]:
-    """Both claim metrics on one document."""
+    """Both claim metrics on one document.
+
+    Example:
+        >>> from benchmark._models import Annotation, Speaker
+        >>> resolver = SpeakerResolver(Annotation("d", "", speakers=(Speaker("Ann", "ann"),)))
+        >>> gold = [Claim("Prices will rise", "ann", "plan")]
+        >>> pred = [Claim("prices will rise", "Bob", "plan")]
+        >>> results = score_claims(gold, pred, resolver, Paragraphs("x"))
+        >>> results["matched"].counts.tp, results["attributed"].false_positives
+        (1.0, ({'text': 'prices will rise', 'source': 'Bob', 'kind': 'plan', 'resolved': None},))
+    """
     weights = _candidate_weights(gold, pred)
     resolved = [resolver.resolve(p.source, allow_author=True) for p in pred]
     edges = [
         Edge(g, p, 1.0, weight)
-        for (g, p), weight in sorted(weights.items())
+        for (g, p), weight in weights.items()
         if weight >= MIN_WEIGHT and _eligible(pred[p], gold[g], weight)
     ]
-    gold_keys = [repr(c) for c in gold]
-    pred_keys = [repr(c) for c in pred]
+    attributable = [e for e in edges if resolved[e.pred] == gold[e.gold].source]
+
+    def gold_key(g: int) -> str:
+        return repr(gold[g])
+
+    def pred_key(p: int) -> str:
+        return repr(pred[p])
+
+    matchings = {
+        "matched": max_weight_matching(edges, gold_key, pred_key),
+        "attributed": max_weight_matching(attributable, gold_key, pred_key),
+    }
+    places = _places(gold, pred, weights, paragraphs)
+    gold_errors = unmatched_in_any(
+        len(gold),
+        [set(map(_GOLD, chosen)) for chosen in matchings.values()],
+        lambda g: (gold[g].text, gold[g].source, gold[g].kind),
+    )
+    pred_errors = unmatched_in_any(
+        len(pred),
+        [set(map(_PRED, chosen)) for chosen in matchings.values()],
+        lambda p: (pred[p].text, pred[p].source, pred[p].kind, optional_key(resolved[p])),
+    )
+    results: dict[str, MetricResult] = {}
+    for metric, chosen in matchings.items():
+        gold_credit = dict.fromkeys(map(_GOLD, chosen), 1.0)
+        pred_credit = dict.fromkeys(map(_PRED, chosen), 1.0)
+        results[metric] = matched_result(
+            places,
+            gold_credit,
+            pred_credit,
+            [_item(pred[p], resolved=resolved[p]) for p in pred_errors if p not in pred_credit],
+            [_item(gold[g]) for g in gold_errors if g not in gold_credit],
+        )
+    return results
+
+
+def _places(
+    gold: Sequence[Claim],
+    pred: Sequence[Claim],
+    weights: dict[tuple[int, int], float],
+    paragraphs: Paragraphs,
+) -> Places:
+    """Each claim's paragraph: its first evidence span's, else (predictions) that of the gold
+    claim it weighs most with (lowest index on ties), else the first."""
+    if len(paragraphs) == 1:
+        return Places([0] * len(gold), [0] * len(pred), 1)
     gold_par = [paragraphs.index(min((s.start for s in c.evidence), default=0)) for c in gold]
     best_gold: dict[int, tuple[float, int]] = {}  # pred -> (best weight, lowest gold index)
     for (g, p), weight in weights.items():
@@ -152,28 +267,4 @@ def score_claims(
         else:
             best = best_gold.get(p)
             pred_par.append(gold_par[best[1]] if best is not None else 0)
-    results: dict[str, MetricResult] = {}
-    for metric in CLAIM_METRICS:
-        usable = (
-            edges
-            if metric == "matched"
-            else [e for e in edges if resolved[e.pred] == gold[e.gold].source]
-        )
-        chosen = max_weight_matching(usable, gold_keys, pred_keys)
-        matched_gold = {e.gold for e in chosen}
-        matched_pred = {e.pred for e in chosen}
-        tally = Tally(len(paragraphs))
-        for g, claim in enumerate(gold):
-            if g in matched_gold:
-                tally.add(gold_par[g], tp=1)
-            else:
-                tally.add(gold_par[g], fn=1)
-                tally.false_negatives.append(_item(claim))
-        for p, claim in enumerate(pred):
-            if p not in matched_pred:
-                tally.add(pred_par[p], fp=1)
-                tally.false_positives.append(_item(claim, resolved=resolved[p]))
-        tally.false_positives = sorted_items(tally.false_positives)
-        tally.false_negatives = sorted_items(tally.false_negatives)
-        results[metric] = tally.result()
-    return results
+    return Places(gold_par, pred_par, len(paragraphs))

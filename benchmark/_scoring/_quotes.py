@@ -13,14 +13,27 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 
-from .._models import Quote, Span
-from ._matching import Edge, max_weight_matching, overlap_pairs
+from .._models import Quote
+from ._matching import Edge, Interval, max_weight_matching, overlap_pairs
 from ._resolve import SpeakerResolver
-from ._results import JsonItem, MetricResult, Paragraphs, Tally, sorted_items, span_item
+from ._results import (
+    JsonItem,
+    MetricResult,
+    Paragraphs,
+    Places,
+    matched_result,
+    optional_key,
+    span_item,
+    unmatched_in_any,
+)
 
 QUOTE_METRICS: tuple[str, ...] = ("exact", "overlap", "attribution", "cue")
 MIN_IOU = 0.5
+
+_GOLD = itemgetter(0)
+_PRED = itemgetter(1)
 
 
 def _quote_item(quote: Quote, **extra: object) -> JsonItem:
@@ -34,39 +47,26 @@ def _key(quote: Quote) -> tuple[object, ...]:
     return (quote.start, quote.end, quote.speaker or "", quote.kind, repr(quote))
 
 
-def _iou_edges(gold: Sequence[Span], pred: Sequence[Span]) -> list[Edge]:
+def _order_key(quote: Quote) -> tuple[object, ...]:
+    """The error-list order of a quote: its item's fields (``resolved`` follows for predictions)."""
+    return (quote.start, quote.end, quote.text, quote.kind, optional_key(quote.speaker))
+
+
+def _iou_edges(gold: Sequence[Interval], pred: Sequence[Interval]) -> list[Edge]:
+    """Pairs of spans with IoU >= :data:`MIN_IOU`, the IoU as their tie-break.
+
+    Example:
+        >>> _iou_edges([(0, 4), (10, 12)], [(1, 4), (11, 20)])
+        [Edge(gold=0, pred=0, primary=1.0, secondary=0.75)]
+    """
     edges = []
-    for g, p in overlap_pairs([(s.start, s.end) for s in gold], [(s.start, s.end) for s in pred]):
-        iou = gold[g].iou(pred[p])
+    for g, p in overlap_pairs(gold, pred):
+        (gold_start, gold_end), (pred_start, pred_end) = gold[g], pred[p]
+        inter = min(gold_end, pred_end) - max(gold_start, pred_start)
+        iou = inter / ((gold_end - gold_start) + (pred_end - pred_start) - inter)
         if iou >= MIN_IOU:
             edges.append(Edge(g, p, 1.0, iou))
     return edges
-
-
-def _tally(
-    edges: Sequence[Edge],
-    gold_items: Sequence[JsonItem],
-    pred_items: Sequence[JsonItem],
-    gold_par: Sequence[int],
-    pred_par: Sequence[int],
-    n_paragraphs: int,
-) -> MetricResult:
-    tally = Tally(n_paragraphs)
-    matched_gold = {e.gold for e in edges}
-    matched_pred = {e.pred for e in edges}
-    for g, item in enumerate(gold_items):
-        if g in matched_gold:
-            tally.add(gold_par[g], tp=1)
-        else:
-            tally.add(gold_par[g], fn=1)
-            tally.false_negatives.append(item)
-    for p, item in enumerate(pred_items):
-        if p not in matched_pred:
-            tally.add(pred_par[p], fp=1)
-            tally.false_positives.append(item)
-    tally.false_positives = sorted_items(tally.false_positives)
-    tally.false_negatives = sorted_items(tally.false_negatives)
-    return tally.result()
 
 
 def score_quotes(
@@ -76,44 +76,99 @@ def score_quotes(
     paragraphs: Paragraphs,
     text: str,
 ) -> dict[str, MetricResult]:
-    """Every quote metric on one document."""
-    n = len(paragraphs)
-    gold_spans = [q.span for q in gold]
-    pred_spans = [q.span for q in pred]
-    gold_keys = [_key(q) for q in gold]
-    pred_keys = [_key(q) for q in pred]
+    """Every quote metric on one document.
+
+    Example:
+        >>> from benchmark._models import Annotation, Speaker
+        >>> resolver = SpeakerResolver(Annotation("d", "", speakers=(Speaker("Ann", "ann"),)))
+        >>> gold = [Quote(0, 4, "Yes.", "direct", "ann")]
+        >>> pred = [Quote(0, 3, "Yes", "direct", "Bob")]
+        >>> results = score_quotes(gold, pred, resolver, Paragraphs("Yes."), "Yes.")
+        >>> [results[m].counts.tp for m in QUOTE_METRICS]
+        [0.0, 1.0, 0.0, 0.0]
+        >>> results["attribution"].false_positives[0]["resolved"] is None
+        True
+    """
+    gold_spans = [(q.start, q.end) for q in gold]
+    pred_spans = [(q.start, q.end) for q in pred]
     resolved = [resolver.resolve(q.speaker, q.speaker_span) for q in pred]
-    gold_items = [_quote_item(q) for q in gold]
-    pred_items = [{**_quote_item(q), "resolved": r} for q, r in zip(pred, resolved, strict=True)]
-    gold_par = [paragraphs.index(q.start) for q in gold]
-    pred_par = [paragraphs.index(q.start) for q in pred]
-    results: dict[str, MetricResult] = {}
+    places = Places(
+        paragraphs.indices([s for s, _ in gold_spans]),
+        paragraphs.indices([s for s, _ in pred_spans]),
+        len(paragraphs),
+    )
+
+    def gold_key(g: int) -> tuple[object, ...]:
+        return _key(gold[g])
+
+    def pred_key(p: int) -> tuple[object, ...]:
+        return _key(pred[p])
+
     iou_edges = _iou_edges(gold_spans, pred_spans)
     same_span = [e for e in iou_edges if e.secondary == 1.0]
-    exact = max_weight_matching(same_span, gold_keys, pred_keys)
-    results["exact"] = _tally(exact, gold_items, pred_items, gold_par, pred_par, n)
-    overlap = max_weight_matching(iou_edges, gold_keys, pred_keys)
-    results["overlap"] = _tally(overlap, gold_items, pred_items, gold_par, pred_par, n)
     # Only the overlap edges can be attributed: filtering them is linear, unlike all pairs.
     correct = [
         e
         for e in iou_edges
         if _same_speaker(gold[e.gold].speaker, pred[e.pred].speaker, resolved[e.pred])
     ]
-    attributed = max_weight_matching(correct, gold_keys, pred_keys)
-    results["attribution"] = _tally(attributed, gold_items, pred_items, gold_par, pred_par, n)
-    gold_cues = sorted({q.cue_span for q in gold if q.cue_span is not None})
-    pred_cues = sorted({q.cue_span for q in pred if q.cue_span is not None})
-    cue_edges = max_weight_matching(_iou_edges(gold_cues, pred_cues), gold_cues, pred_cues)
-    results["cue"] = _tally(
-        cue_edges,
-        [span_item(c.start, c.end, text[c.start : c.end]) for c in gold_cues],
-        [span_item(c.start, c.end, text[c.start : c.end]) for c in pred_cues],
-        [paragraphs.index(c.start) for c in gold_cues],
-        [paragraphs.index(c.start) for c in pred_cues],
-        n,
+    matchings = {
+        "exact": max_weight_matching(same_span, gold_key, pred_key),
+        "overlap": max_weight_matching(iou_edges, gold_key, pred_key),
+        "attribution": max_weight_matching(correct, gold_key, pred_key),
+    }
+    gold_errors = unmatched_in_any(
+        len(gold),
+        [set(map(_GOLD, chosen)) for chosen in matchings.values()],
+        lambda g: _order_key(gold[g]),
     )
+    pred_errors = unmatched_in_any(
+        len(pred),
+        [set(map(_PRED, chosen)) for chosen in matchings.values()],
+        lambda p: (_order_key(pred[p]), optional_key(resolved[p])),
+    )
+    results: dict[str, MetricResult] = {}
+    for metric, chosen in matchings.items():
+        gold_credit = dict.fromkeys(map(_GOLD, chosen), 1.0)
+        pred_credit = dict.fromkeys(map(_PRED, chosen), 1.0)
+        results[metric] = matched_result(
+            places,
+            gold_credit,
+            pred_credit,
+            [
+                _quote_item(pred[p], resolved=resolved[p])
+                for p in pred_errors
+                if p not in pred_credit
+            ],
+            [_quote_item(gold[g]) for g in gold_errors if g not in gold_credit],
+        )
+    results["cue"] = _score_cues(gold, pred, paragraphs, text)
     return results
+
+
+def _score_cues(
+    gold: Sequence[Quote], pred: Sequence[Quote], paragraphs: Paragraphs, text: str
+) -> MetricResult:
+    """The ``cue`` metric: distinct gold cue spans against distinct predicted ones."""
+    gold_cues = sorted({(q.cue_span.start, q.cue_span.end) for q in gold if q.cue_span})
+    pred_cues = sorted({(q.cue_span.start, q.cue_span.end) for q in pred if q.cue_span})
+    chosen = max_weight_matching(
+        _iou_edges(gold_cues, pred_cues), gold_cues.__getitem__, pred_cues.__getitem__
+    )
+    gold_credit = dict.fromkeys(map(_GOLD, chosen), 1.0)
+    pred_credit = dict.fromkeys(map(_PRED, chosen), 1.0)
+    places = Places(
+        paragraphs.indices([s for s, _ in gold_cues]),
+        paragraphs.indices([s for s, _ in pred_cues]),
+        len(paragraphs),
+    )
+    return matched_result(
+        places,
+        gold_credit,
+        pred_credit,
+        [span_item(s, e, text[s:e]) for p, (s, e) in enumerate(pred_cues) if p not in pred_credit],
+        [span_item(s, e, text[s:e]) for g, (s, e) in enumerate(gold_cues) if g not in gold_credit],
+    )
 
 
 def _same_speaker(gold_id: str | None, pred_name: str | None, pred_id: str | None) -> bool:

@@ -1,16 +1,19 @@
 """Counts, per-document metric results and paragraphs: the small records every layer returns.
 
 Counts are ``(tp, fp, fn)`` triples that add up (spaCy's ``PRFScore`` idea); precision, recall and
-F1 derive from them, with ``None`` wherever a denominator is zero.
+F1 derive from them, with ``None`` wherever a denominator is zero. :func:`matched_result` turns
+the credit a matching gave each item into a :class:`MetricResult` (per-paragraph counts only when
+the article has several paragraphs); :class:`Tally` accumulates item by item where no matching
+is involved.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 JsonItem = dict[str, Any]
 
@@ -105,6 +108,99 @@ class Paragraphs:
         """The paragraph holding ``offset`` (offsets in a separator belong to the one before)."""
         return max(0, bisect.bisect_right(self.starts, offset) - 1)
 
+    def indices(self, offsets: Sequence[int]) -> list[int]:
+        """:meth:`index` of every offset (all 0 at once when there is one paragraph).
+
+        Example:
+            >>> Paragraphs("One.\\n\\nTwo.").indices([0, 7, 2])
+            [0, 1, 0]
+        """
+        if len(self.starts) == 1:
+            return [0] * len(offsets)
+        starts = self.starts
+        return [max(0, bisect.bisect_right(starts, offset) - 1) for offset in offsets]
+
+
+class Places(NamedTuple):
+    """The paragraph of every gold and predicted item of one metric, and how many there are."""
+
+    gold: Sequence[int]
+    pred: Sequence[int]
+    paragraphs: int
+
+
+def matched_result(
+    places: Places,
+    gold_credit: Mapping[int, float],
+    pred_credit: Mapping[int, float],
+    false_positives: Sequence[JsonItem],
+    false_negatives: Sequence[JsonItem],
+) -> MetricResult:
+    """A metric's result from the credit each matched item got (1, or 0.5 for partial credit).
+
+    Items missing from the credit maps got none. Each gold item adds its credit to tp and the
+    rest to fn, each predicted item the rest of its credit to fp, in its own paragraph.
+
+    Example:
+        >>> places = Places(gold=[0, 1], pred=[1, 1], paragraphs=2)
+        >>> result = matched_result(places, {1: 0.5}, {0: 0.5}, [], [])
+        >>> result.counts, result.by_paragraph[1]
+        (Counts(tp=0.5, fp=1.5, fn=1.5), Counts(tp=0.5, fp=1.5, fn=0.5))
+    """
+    n_gold, n_pred = len(places.gold), len(places.pred)
+    tp = float(sum(gold_credit.values()))
+    total = Counts(tp, n_pred - tp, n_gold - tp)
+    if places.paragraphs <= 1:
+        by_paragraph: tuple[Counts, ...] = (total,)
+    else:
+        tps = [0.0] * places.paragraphs
+        fns = _histogram(places.gold, places.paragraphs)
+        fps = _histogram(places.pred, places.paragraphs)
+        for g, credit in gold_credit.items():
+            tps[places.gold[g]] += credit
+            fns[places.gold[g]] -= credit
+        for p, credit in pred_credit.items():
+            fps[places.pred[p]] -= credit
+        by_paragraph = tuple(map(Counts, tps, fps, fns))
+    return MetricResult(total, by_paragraph, tuple(false_positives), tuple(false_negatives))
+
+
+def counted_result(
+    paragraphs: int,
+    tp: Sequence[int],
+    fp: Sequence[int],
+    fn: Sequence[int],
+    false_positives: Sequence[JsonItem],
+    false_negatives: Sequence[JsonItem],
+) -> MetricResult:
+    """A metric's result from the paragraph of each true positive, false positive and miss.
+
+    Example:
+        >>> result = counted_result(2, [0], [1, 1], [], [], [])
+        >>> result.counts, result.by_paragraph[1]
+        (Counts(tp=1.0, fp=2.0, fn=0.0), Counts(tp=0.0, fp=2.0, fn=0.0))
+    """
+    total = Counts(float(len(tp)), float(len(fp)), float(len(fn)))
+    if paragraphs <= 1:
+        by_paragraph: tuple[Counts, ...] = (total,)
+    else:
+        by_paragraph = tuple(
+            map(
+                Counts,
+                _histogram(tp, paragraphs),
+                _histogram(fp, paragraphs),
+                _histogram(fn, paragraphs),
+            )
+        )
+    return MetricResult(total, by_paragraph, tuple(false_positives), tuple(false_negatives))
+
+
+def _histogram(paragraph_of: Sequence[int], paragraphs: int) -> list[float]:
+    counts = [0.0] * paragraphs
+    for paragraph in paragraph_of:
+        counts[paragraph] += 1
+    return counts
+
 
 @dataclass
 class Tally:
@@ -164,6 +260,30 @@ def span_item(start: int, end: int, text: str, **extra: Any) -> JsonItem:
     return {"start": start, "end": end, "text": text, **extra}
 
 
-def sorted_items(items: Sequence[JsonItem]) -> list[JsonItem]:
-    """Error items in a stable order (by offsets, then their JSON text)."""
-    return sorted(items, key=lambda d: (d.get("start", -1), d.get("end", -1), repr(d)))
+def unmatched_in_any(
+    count: int, matched: Sequence[Container[int]], key: Callable[[int], Any]
+) -> list[int]:
+    """The indices below ``count`` that some matching leaves out, in ``key`` order.
+
+    Every error list of a layer is this list filtered by one metric's matches.
+
+    Example:
+        >>> unmatched_in_any(4, [{0, 1}, {1, 3}], key=lambda i: -i)
+        [3, 2, 0]
+    """
+    missing = [i for i in range(count) if not all(i in found for found in matched)]
+    missing.sort(key=key)
+    return missing
+
+
+def optional_key(value: str | None) -> tuple[bool, str]:
+    """A sort key for an optional string: strings in order, then None.
+
+    Error lists are sorted by tuples of their fields, offsets first, so that their order never
+    depends on the order of the input.
+
+    Example:
+        >>> sorted(["b", None, "a"], key=optional_key)
+        ['a', 'b', None]
+    """
+    return (value is None, value or "")

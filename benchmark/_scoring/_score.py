@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
+from .._formats import (
+    BootstrapSettings,
+    Breakdown,
+    Confusion,
+    DocumentDetail,
+    EntityBreakdown,
+    Macro,
+    MetricDetail,
+    MetricTotals,
+    Scores,
+)
 from .._models import Annotation, Corpus
-from ._bootstrap import bootstrap_unit, f1_interval, resample_weights
+from ._bootstrap import bootstrap_unit, system_intervals
 from ._claims import CLAIM_METRICS, score_claims
 from ._entities import CONFUSION_LABELS, ENTITY_METRICS, SCHEMES, score_entities
 from ._quotes import QUOTE_METRICS, score_quotes
 from ._resolve import SpeakerResolver
-from ._results import Counts, MetricResult, Paragraphs, sum_counts
+from ._results import Counts, MetricResult, Paragraphs, json_number, sum_counts
 from ._speakers import score_speakers
 
 METRICS: dict[str, tuple[str, ...]] = {
@@ -37,6 +47,30 @@ class DocumentScores:
     def counts(self, layer: str, metric: str) -> Counts:
         """The counts of one metric on this document."""
         return self.metrics[layer][metric].counts
+
+    def detail(self, system: str) -> DocumentDetail:
+        """This document's line of ``details.jsonl``."""
+        return DocumentDetail(
+            system=system,
+            doc_id=self.doc_id,
+            metrics={
+                layer: {metric: _metric_detail(result) for metric, result in metrics.items()}
+                for layer, metrics in self.metrics.items()
+            },
+        )
+
+
+def _triple(counts: Counts) -> tuple[float, float, float]:
+    return (json_number(counts.tp), json_number(counts.fp), json_number(counts.fn))
+
+
+def _metric_detail(result: MetricResult) -> MetricDetail:
+    return MetricDetail(
+        counts=_triple(result.counts),
+        paragraphs=[_triple(c) for c in result.by_paragraph],
+        false_positives=list(result.false_positives),
+        false_negatives=list(result.false_negatives),
+    )
 
 
 def score_document(gold: Annotation, pred: Annotation | None, text: str) -> DocumentScores:
@@ -63,6 +97,18 @@ def score_document(gold: Annotation, pred: Annotation | None, text: str) -> Docu
     return DocumentScores(gold.doc_id, metrics, entities.per_type, entities.confusion)
 
 
+def totals_of(counts: Counts, interval: Sequence[float] | None = None) -> MetricTotals:
+    """The results.json entry of one metric: scores, counts and the F1 interval."""
+    tp, fp, fn = _triple(counts)
+    ci = (interval[0], interval[1]) if interval is not None else None
+    return MetricTotals(counts.precision, counts.recall, counts.f1, tp, fp, fn, ci)
+
+
+def _scores_of(counts: Counts) -> Scores:
+    tp, fp, fn = _triple(counts)
+    return Scores(counts.precision, counts.recall, counts.f1, tp, fp, fn)
+
+
 @dataclass(frozen=True)
 class SystemScores:
     """One system's scores over a corpus: per document, micro totals and bootstrap intervals.
@@ -76,7 +122,9 @@ class SystemScores:
         Counts(tp=0.0, fp=0.0, fn=0.0)
     """
 
+    name: str
     documents: tuple[DocumentScores, ...]
+    details: tuple[DocumentDetail, ...]
     unit: str
     samples: int
     seed: int
@@ -86,23 +134,17 @@ class SystemScores:
         """Micro counts of one metric over every document."""
         return sum_counts(doc.counts(layer, metric) for doc in self.documents)
 
-    def to_json(self) -> dict[str, Any]:
-        """The ``results[system]`` part of results.json."""
-        with_paragraphs = self.unit == "paragraph"
-        out: dict[str, Any] = {}
-        for layer, metrics in METRICS.items():
-            out[layer] = {}
-            for metric in metrics:
-                data = self.overall(layer, metric).to_json()
-                data["ci"] = self.intervals.get((layer, metric))
-                data["per_document"] = {
-                    doc.doc_id: doc.metrics[layer][metric].to_json(with_paragraphs=with_paragraphs)
-                    for doc in self.documents
-                }
-                out[layer][metric] = data
-        return out
+    def totals(self) -> dict[str, dict[str, MetricTotals]]:
+        """The ``results[system]`` part of results.json: every layer's metrics over the corpus."""
+        return {
+            layer: {
+                metric: totals_of(self.overall(layer, metric), self.intervals.get((layer, metric)))
+                for metric in metrics
+            }
+            for layer, metrics in METRICS.items()
+        }
 
-    def breakdown_json(self) -> dict[str, Any]:
+    def breakdown(self) -> Breakdown:
         """The ``breakdown[system]`` part of results.json (entity types, macro, confusion)."""
         per_type: dict[str, dict[str, Counts]] = {}
         confusion: Counter[tuple[str, str]] = Counter()
@@ -112,28 +154,28 @@ class SystemScores:
                 slot = per_type.setdefault(etype, {})
                 for scheme, counts in schemes.items():
                     slot[scheme] = slot.get(scheme, Counts()) + counts
-        macro: dict[str, dict[str, float | None]] = {}
+        macro: dict[str, Macro] = {}
         for scheme in SCHEMES:
             values = [per_type[t][scheme] for t in per_type]
-            macro[scheme] = {
-                "precision": _mean([c.precision for c in values]),
-                "recall": _mean([c.recall for c in values]),
-                "f1": _mean([c.f1 for c in values]),
-            }
+            macro[scheme] = Macro(
+                precision=_mean([c.precision for c in values]),
+                recall=_mean([c.recall for c in values]),
+                f1=_mean([c.f1 for c in values]),
+            )
         labels = list(CONFUSION_LABELS)
-        return {
-            "entities": {
-                "per_type": {
-                    etype: {scheme: counts.to_json() for scheme, counts in schemes.items()}
+        return Breakdown(
+            entities=EntityBreakdown(
+                per_type={
+                    etype: {scheme: _scores_of(counts) for scheme, counts in schemes.items()}
                     for etype, schemes in sorted(per_type.items())
                 },
-                "macro": macro,
-                "confusion": {
-                    "labels": labels,
-                    "matrix": [[confusion.get((g, p), 0) for p in labels] for g in labels],
-                },
-            }
-        }
+                macro=macro,
+                confusion=Confusion(
+                    labels=labels,
+                    matrix=[[confusion.get((g, p), 0) for p in labels] for g in labels],
+                ),
+            )
+        )
 
 
 def _mean(values: list[float | None]) -> float | None:
@@ -147,6 +189,7 @@ def score_system(
     *,
     bootstrap_samples: int = 1000,
     seed: int = 0,
+    name: str = "system",
 ) -> SystemScores:
     """Score one system's predictions (by doc id; a missing document = nothing predicted).
 
@@ -160,33 +203,24 @@ def score_system(
         >>> scores.overall("quotes", "attribution").f1
         1.0
     """
-    import numpy as np
-
     documents = tuple(
         score_document(ex.annotation, predictions.get(ex.doc_id), ex.document.text) for ex in corpus
     )
+    details = tuple(doc.detail(name) for doc in documents)
     unit = bootstrap_unit(len(documents))
-    intervals: dict[tuple[str, str], list[float] | None] = {}
-    weights = None
-    for layer, metrics in METRICS.items():
-        for metric in metrics:
-            if unit == "paragraph":
-                rows = [
-                    (c.tp, c.fp, c.fn)
-                    for doc in documents
-                    for c in doc.metrics[layer][metric].by_paragraph
-                ]
-            else:
-                rows = [
-                    (c.tp, c.fp, c.fn) for c in (doc.counts(layer, metric) for doc in documents)
-                ]
-            unit_counts = np.array(rows, dtype=float).reshape(-1, 3)
-            if weights is None:
-                weights = resample_weights(unit_counts.shape[0], bootstrap_samples, seed)
-            intervals[(layer, metric)] = (
-                f1_interval(unit_counts, weights) if bootstrap_samples > 0 else None
-            )
-    return SystemScores(documents, unit, bootstrap_samples, seed, intervals)
+    intervals = system_intervals(details, unit, bootstrap_samples, seed)
+    return SystemScores(name, documents, details, unit, bootstrap_samples, seed, intervals)
+
+
+@dataclass(frozen=True)
+class ScoredSystems:
+    """Many systems scored on one corpus: what results.json and details.jsonl are made of."""
+
+    documents: list[str]
+    results: dict[str, dict[str, dict[str, MetricTotals]]]
+    breakdown: dict[str, Breakdown]
+    details: list[DocumentDetail]
+    bootstrap: BootstrapSettings
 
 
 def score_results(
@@ -195,24 +229,23 @@ def score_results(
     *,
     bootstrap_samples: int = 1000,
     seed: int = 0,
-) -> dict[str, Any]:
-    """The ``documents``, ``results`` and ``breakdown`` parts of results.json for many systems.
-
-    Also returns ``bootstrap`` (``samples``, ``seed``, ``unit``) for ``provenance.bootstrap``.
-    """
-    results: dict[str, Any] = {}
-    breakdown: dict[str, Any] = {}
+) -> ScoredSystems:
+    """Score many systems' predictions (system -> doc id -> annotation) on one corpus."""
+    results: dict[str, dict[str, dict[str, MetricTotals]]] = {}
+    breakdown: dict[str, Breakdown] = {}
+    details: list[DocumentDetail] = []
     for name, predictions in systems.items():
-        scores = score_system(corpus, predictions, bootstrap_samples=bootstrap_samples, seed=seed)
-        results[name] = scores.to_json()
-        breakdown[name] = scores.breakdown_json()
-    return {
-        "documents": list(corpus.doc_ids),
-        "results": results,
-        "breakdown": breakdown,
-        "bootstrap": {
-            "samples": bootstrap_samples,
-            "seed": seed,
-            "unit": bootstrap_unit(len(corpus)),
-        },
-    }
+        scores = score_system(
+            corpus, predictions, bootstrap_samples=bootstrap_samples, seed=seed, name=name
+        )
+        results[name] = scores.totals()
+        breakdown[name] = scores.breakdown()
+        details.extend(scores.details)
+    unit = bootstrap_unit(len(corpus))
+    return ScoredSystems(
+        documents=list(corpus.doc_ids),
+        results=results,
+        breakdown=breakdown,
+        details=details,
+        bootstrap=BootstrapSettings(samples=bootstrap_samples, seed=seed, unit=unit),
+    )

@@ -14,27 +14,18 @@ so that a replay reproduces the same error; delete the entry to ask again.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from .._errors import BenchError
-from .._io import read_json, write_json
+from .._formats import LLM_CACHE_FORMAT, LLMCacheEntry
+from .._json import canonical_sha256, read, write
 
-CACHE_FORMAT = 1
-
-
-def canonical_sha256(data: Any) -> str:
-    """The sha256 of canonical JSON of ``data`` (sorted keys, no spaces, UTF-8).
-
-    Example:
-        >>> canonical_sha256({"b": 1, "a": 2}) == canonical_sha256({"a": 2, "b": 1})
-        True
-    """
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+CACHE_FORMAT = LLM_CACHE_FORMAT
+__all__ = ["CACHE_FORMAT", "ResponseCache", "canonical_sha256", "model_slug"]
 
 
 def model_slug(model: str) -> str:
@@ -74,21 +65,16 @@ class ResponseCache:
         for path in candidates:
             if not path.is_file():
                 continue
-            data, problems = read_json(path)
-            if problems:
-                raise BenchError(f"{problems[0]} (a corrupt llm cache entry: delete it)")
-            if (
-                not isinstance(data, dict)
-                or data.get("cache_format") != CACHE_FORMAT
-                or not isinstance(data.get("response"), dict)
-                or not isinstance(data["response"].get("content"), str)
-            ):
-                raise BenchError(f"{path}: not an llm cache entry of format {CACHE_FORMAT}")
+            try:
+                entry = read(path, LLMCacheEntry)
+            except BenchError as exc:
+                raise BenchError(f"{exc} (a corrupt llm cache entry: delete it)") from None
+            data: dict[str, Any] = msgspec.to_builtins(entry)
             return data
         return None
 
     def store(self, request_key: str, endpoint_key: str, entry: dict[str, Any]) -> Path:
-        """Record an entry atomically and return its path."""
+        """Record an entry atomically (checked against the model first) and return its path."""
         path = self._path(request_key, endpoint_key)
-        write_json(path, {"cache_format": CACHE_FORMAT, **entry})
+        write(path, {"cache_format": CACHE_FORMAT, **entry}, model=LLMCacheEntry)
         return path

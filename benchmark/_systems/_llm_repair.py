@@ -119,6 +119,7 @@ class Locator:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self._document = Document("text", text)
         self._normalised: dict[bool, tuple[str, list[int]]] = {}
 
     def _view(self, fold_case: bool) -> tuple[str, list[int]]:
@@ -163,7 +164,7 @@ class Locator:
                     s
                     for s in spans
                     if (taken is None or s not in taken)
-                    and not check_span(s, self.text, "", "", allow_empty=False)
+                    and not check_span(s, self._document, "", "", allow_empty=False)
                 ]
                 if free:
                     best = min(free, key=lambda s: (abs(s.start - hint), s.start))
@@ -245,7 +246,7 @@ class _Repairer:
         if start is None or end is None:
             return None
         span = Span(start, end)
-        if check_span(span, self.text, "", "", allow_empty=False):
+        if check_span(span, self.document, "", "", allow_empty=False):
             return None
         return span
 

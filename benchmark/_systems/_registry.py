@@ -62,7 +62,9 @@ SYSTEMS_ENV = "BENCH_SYSTEMS"
 ENTRY_POINT_GROUP = "benchmark.systems"
 READY = "ready"
 
-YAML_FIELDS = ("name", "adapter", "display_name", "params", "enabled", "offline", "description")
+SAFE_NAME_RULE = (
+    "letters, digits, '.', '_' or '-', starting with a letter or digit, no '..', at most 200"
+)
 
 
 @dataclass(frozen=True)
@@ -138,9 +140,9 @@ def config_hash(adapter: str, params: Mapping[str, Any], version: str | None) ->
         >>> one == config_hash("r", {"a": 2, "b": 1}, "1")
         True
     """
-    payload = {"adapter": adapter, "params": params, "version": version}
-    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    from .._json import canonical_sha256
+
+    return canonical_sha256({"adapter": adapter, "params": dict(params), "version": version})
 
 
 def default_systems_dir() -> Path:
@@ -320,59 +322,52 @@ class _Config:
 
 def _read_yaml_config(path: Path) -> _Config | SystemInfo:
     """A configuration from one YAML file, or a broken SystemInfo naming the file and field."""
-    import yaml
+    from .._formats import SystemConfig
+    from .._json import LONE_SURROGATE, convert, surrogate_path
+    from .._yaml import read_yaml
 
     source = f"systems/{path.name}"
 
-    def broken(where: str, reason: str) -> SystemInfo:
-        return _broken_info(path.stem, source, f"error: {source}: {where}: {reason}")
+    def broken(reason: str) -> SystemInfo:
+        return _broken_info(path.stem, source, f"error: {reason}")
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        return broken("$", f"cannot read: {exc}")
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "$"
-        problem = " ".join(str(getattr(exc, "problem", None) or exc).split())  # one line
-        return broken(where, f"not valid YAML ({problem})")
-    except RecursionError:
-        return broken("$", "not valid YAML (nested too deeply)")
+        data = read_yaml(path)
+    except BenchError as exc:
+        return broken(str(exc).replace(str(path), source, 1))
     if not isinstance(data, dict):
-        return broken("$", f"expected a mapping, got {type(data).__name__}")
-    from .._io import find_unrepresentable, json_path
-
-    for parts, reason in find_unrepresentable(data):  # e.g. "\\ud83d": cannot be hashed or shown
-        return broken(json_path(parts), reason)
-    unknown = sorted(str(key) for key in data if key not in YAML_FIELDS)
-    if unknown:
-        return broken(unknown[0], f"unknown field (allowed: {', '.join(YAML_FIELDS)})")
-    name = data.get("name", path.stem)
-    if not isinstance(name, str) or not name.strip():
-        return broken("name", "expected a non-empty string")
-    adapter = data.get("adapter")
-    if not isinstance(adapter, str) or not adapter.strip():
-        return broken("adapter", "missing or not a string")
-    display_name = data.get("display_name", name)
-    if not isinstance(display_name, str):
-        return broken("display_name", "expected a string")
-    params = data.get("params") or {}
-    if not isinstance(params, dict) or not all(isinstance(k, str) for k in params):
-        return broken("params", "expected a mapping of parameter names to values")
+        return broken(f"{source}: $: expected a mapping, got {type(data).__name__}")
+    data.setdefault("name", path.stem)
+    if data.get("params") is None:
+        data["params"] = {}
+    config, problems = convert(data, SystemConfig, source)
+    surrogate = surrogate_path(data)
+    if config is not None and surrogate is not None:
+        return broken(f"{source}: {surrogate}: {LONE_SURROGATE}")
+    if config is None:
+        problem = problems[0]
+        if problem.reason.startswith("unknown field"):
+            allowed = ", ".join(SystemConfig.__struct_fields__)
+            return broken(f"{problem} (allowed: {allowed})")
+        if problem.path == "$.name":
+            return broken(f"{problem} (a system name becomes a folder name: {SAFE_NAME_RULE})")
+        return broken(str(problem))
     try:
-        json.dumps(params, allow_nan=False)
+        json.dumps(config.params, allow_nan=False)
     except (TypeError, ValueError):
-        return broken("params", "values must be plain JSON data (no .nan or .inf)")
-    enabled = data.get("enabled", True)
-    if not isinstance(enabled, bool):
-        return broken("enabled", "expected true or false")
-    offline = data.get("offline")
-    if offline is not None and not isinstance(offline, bool):
-        return broken("offline", "expected true or false")
-    description = data.get("description", "")
-    if not isinstance(description, str):
-        return broken("description", "expected a string")
-    return _Config(name, adapter, source, display_name, params, enabled, offline, description)
+        return broken(f"{source}: $.params: values must be plain JSON data (no .nan or .inf)")
+    except RecursionError:
+        return broken(f"{source}: $.params: nested too deeply")
+    return _Config(
+        config.name,
+        config.adapter,
+        source,
+        config.display_name or config.name,
+        config.params,
+        config.enabled,
+        config.offline,
+        config.description,
+    )
 
 
 def _info(config: _Config, adapters: Mapping[str, _AdapterSource]) -> SystemInfo:
@@ -382,7 +377,7 @@ def _info(config: _Config, adapters: Mapping[str, _AdapterSource]) -> SystemInfo
     cls: type[Any] | None = None
     if adapter is None:
         known = ", ".join(sorted(adapters))
-        status = f"error: {config.source}: adapter: unknown adapter {config.adapter!r} ({known})"
+        status = f"error: {config.source}: $.adapter: unknown adapter {config.adapter!r} ({known})"
         offline = False
     else:
         reason = adapter.missing_requirement()

@@ -11,7 +11,6 @@ is an optional dependency imported only by the adapter.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,7 +34,7 @@ from ._spacy_lexicon import (
     WARNING_CUES,
 )
 from ._spacy_quotes import ALL_MARKS, MarkedQuote, find_marked_quotes
-from ._text import SPACES, trim
+from ._text import SPACES, kebab, trim
 
 LABEL_MAP: dict[str, EntityType] = {
     "PERSON": "PERSON",
@@ -66,17 +65,6 @@ _DATE_PREFIX = re.compile(
 )
 _NOT_DATE = re.compile(r"^(multi|long|short|mid|year|day|month|week)[-\w]*$|^\w+ly$", re.I)
 _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
-
-
-def kebab(name: str) -> str:
-    """A kebab-case ASCII id of a name.
-
-    Example:
-        >>> kebab("Inés (María) Ortúñez-Peña")
-        'ines-maria-ortunez-pena'
-    """
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
 
 
 def _words(text: str) -> int:

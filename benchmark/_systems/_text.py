@@ -7,6 +7,7 @@ system builds from them satisfies ``text[start:end] == span_text``.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from .._models import Span
@@ -298,3 +299,14 @@ def words(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, 
     """
     stop = len(text) if end is None else end
     return [(m.start(), m.end()) for m in WORD.finditer(text, start, stop)]
+
+
+def kebab(name: str) -> str:
+    """A kebab-case ASCII id of a name ("" when nothing of it is ASCII letters or digits).
+
+    Example:
+        >>> kebab("Inés (María) Ortúñez-Peña"), kebab("María-Luisa O’Neil Jr."), kebab("—")
+        ('ines-maria-ortunez-pena', 'maria-luisa-oneil-jr', '')
+    """
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")

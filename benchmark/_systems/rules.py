@@ -20,7 +20,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -49,6 +48,7 @@ from ._text import (
     SPACES,
     QuotedPassage,
     find_quoted_passages,
+    kebab,
     paragraphs,
     sentences,
     trim,
@@ -58,15 +58,9 @@ from ._text import (
 _PUNCT_TRIM = SPACES + ",.;:!?" + QUOTE_CHARS
 
 
-def kebab(name: str) -> str:
-    """A kebab-case ASCII id for a name.
-
-    Example:
-        >>> kebab("María-Luisa O’Neil Jr.")
-        'maria-luisa-oneil-jr'
-    """
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "x"
+def _entity_id(name: str) -> str:
+    """The kebab-case id of a name, never empty."""
+    return kebab(name) or "x"
 
 
 def _norm(phrase: str) -> str:
@@ -432,16 +426,16 @@ class _Extractor:
             short = org_short.get(surface)
             if short is not None and short is not m and m.type in ("GPE", "PERSON"):
                 m.type, m.strong = "ORG", True
-                m.entity_id = kebab(text[short.start : short.end])
+                m.entity_id = _entity_id(text[short.start : short.end])
                 continue
             full = full_names.get(surface)
             if full is not None and full is not m:
                 m.type, m.strong = "PERSON", True
-                m.entity_id = kebab(text[full.start : full.end])
+                m.entity_id = _entity_id(text[full.start : full.end])
                 continue
             if not m.strong and surface in votes:
                 m.type = votes[surface].most_common(1)[0][0]
-            m.entity_id = kebab(surface)
+            m.entity_id = _entity_id(surface)
 
     # --- quotes ----------------------------------------------------------------------------------
 
@@ -537,7 +531,7 @@ class _Extractor:
                     self.title_aliases.setdefault(f"@{org_text}", person)
 
     def _person_for(self, mention: _Mention) -> _Person:
-        entity_id = mention.entity_id or kebab(self.text[mention.start : mention.end])
+        entity_id = mention.entity_id or _entity_id(self.text[mention.start : mention.end])
         for person in self.people:
             if person.entity_id == entity_id:
                 return person
@@ -1054,7 +1048,7 @@ class _Extractor:
             seen.add(quote.speaker)
             person = next((p for p in self.people if p.name == quote.speaker), None)
             if person is None:
-                out.append(Speaker(quote.speaker, kebab(quote.speaker), (), None))
+                out.append(Speaker(quote.speaker, _entity_id(quote.speaker), (), None))
                 continue
             aliases = tuple(a for a in dict.fromkeys(person.aliases) if a != person.name)
             surname = person.name.split()[-1]

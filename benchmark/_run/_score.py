@@ -1,0 +1,113 @@
+"""Scoring saved predictions against a gold folder (the work behind ``bench score``).
+
+File I/O lives here, not in the scoring engine: predictions are read strictly, scored, and
+returned as the typed results (and, with ``--out``, written as a run folder that ``bench
+compare``, ``bench check`` and ``bench report`` read).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .._errors import BenchError
+from .._formats import RESULTS_FORMAT, DocumentDetail, Results
+from .._gold import default_gold_dir, load_gold
+from .._models import Annotation, Document
+from .._validate import read_prediction_folders
+from ._provenance import run_provenance
+
+
+def load_predictions(
+    predictions_dir: Path, documents: dict[str, Document]
+) -> dict[str, dict[str, Annotation]]:
+    """Every system's checked predictions, by system then doc id.
+
+    Raises:
+        BenchError: naming the file and field of the first invalid prediction file.
+    """
+    if not predictions_dir.is_dir():
+        raise BenchError(f"{predictions_dir}: no such predictions folder")
+    systems, problems = read_prediction_folders(predictions_dir, documents)
+    if problems:
+        raise BenchError.from_problems(problems)
+    if not systems:
+        raise BenchError(f"{predictions_dir}: no prediction files (<doc_id>.json) found")
+    return systems
+
+
+def score_folders(
+    gold_dir: Path | None,
+    predictions_dir: Path,
+    *,
+    samples: int = 1000,
+    seed: int = 0,
+    command: str | None = None,
+) -> tuple[Results, list[DocumentDetail]]:
+    """Score every system folder found under ``predictions_dir`` against the gold."""
+    from .._scoring import score_results
+
+    root = Path(gold_dir) if gold_dir is not None else default_gold_dir()
+    corpus = load_gold(root)
+    documents = {ex.doc_id: ex.document for ex in corpus}
+    systems = load_predictions(predictions_dir, documents)
+    scored = score_results(corpus, systems, bootstrap_samples=samples, seed=seed)
+    provenance = run_provenance(
+        gold_sha256=corpus.sha256,
+        gold_dir=root,
+        systems={name: {"source": str(predictions_dir / name)} for name in systems},
+        bootstrap=scored.bootstrap,
+        command=command,
+    )
+    results = Results(
+        format_version=RESULTS_FORMAT,
+        provenance=provenance,
+        documents=scored.documents,
+        results=scored.results,
+        breakdown=scored.breakdown,
+    )
+    return results, scored.details
+
+
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def render_table(results: Results) -> str:
+    """A readable table of results: one row per system, layer and metric.
+
+    Example:
+        >>> from benchmark._formats import MetricTotals
+        >>> totals = MetricTotals(None, 0.0, 0.0, 0, 0, 2)
+        >>> print(_rows({"s": {"quotes": {"exact": totals}}})[-1])
+        ('s', 'quotes', 'exact', '-', '0.000', '0.000', '0', '0', '2', '-')
+    """
+    rows = _rows(results.results)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )
+
+
+def _rows(table: Any) -> list[tuple[str, ...]]:
+    header = ("system", "layer", "metric", "P", "R", "F1", "tp", "fp", "fn", "95% CI (F1)")
+    rows: list[tuple[str, ...]] = [header]
+    for system, layers in table.items():
+        for layer, metrics in layers.items():
+            for metric, m in metrics.items():
+                rows.append(
+                    (
+                        system,
+                        layer,
+                        metric,
+                        _fmt(m.precision),
+                        _fmt(m.recall),
+                        _fmt(m.f1),
+                        f"{m.tp:g}",
+                        f"{m.fp:g}",
+                        f"{m.fn:g}",
+                        f"[{m.ci[0]:.3f}, {m.ci[1]:.3f}]" if m.ci else "-",
+                    )
+                )
+    return rows
