@@ -231,10 +231,11 @@ Triple = tuple[Count, Count, Count]
 
 
 class MetricDetail(Strict, frozen=True):
-    """One metric on one document: counts (total and per paragraph) and the errors themselves."""
+    """One metric on one document: counts (total and per paragraph; no paragraph list when the
+    document is one paragraph) and the errors themselves."""
 
     counts: Triple
-    paragraphs: list[Triple]
+    paragraphs: list[Triple] = []
     false_positives: list[dict[str, Any]] = []
     false_negatives: list[dict[str, Any]] = []
 

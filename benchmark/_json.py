@@ -140,10 +140,12 @@ def read_bytes(path: Path | str, *, limit: int = MAX_FILE_BYTES) -> bytes:
             raise BenchError(f"{path}: not a regular file")
         if info.st_size > limit:
             raise BenchError(f"{path}: file is {info.st_size} bytes, more than {limit}")
-        chunks = [os.read(fd, max(info.st_size, 1) + 1)]
+        wanted = info.st_size + 1  # one byte more than the file holds: a short read is its end
+        chunks = [os.read(fd, wanted)]
         size = len(chunks[0])
-        while chunks[-1] and size <= limit:  # the file grew since the fstat
-            chunks.append(os.read(fd, limit + 1 - size))
+        while len(chunks[-1]) == wanted and size <= limit:  # the file grew since the fstat
+            wanted = limit + 1 - size
+            chunks.append(os.read(fd, wanted))
             size += len(chunks[-1])
     except OSError as exc:
         raise BenchError(f"{path}: cannot read: {exc.strerror or exc}") from None

@@ -1,4 +1,4 @@
-"""The adapter contract every extraction system implements (DESIGN §7).
+"""The adapter contract every extraction system implements.
 
 A system has a ``name``, a ``version`` (bump it when its output may change: it is part of the
 cache key), a JSON-ready ``config`` and ``extract(document) -> Annotation``. Batch

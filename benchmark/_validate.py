@@ -91,9 +91,16 @@ def check_annotation(
         problems.append(
             Problem(file, "$.text_sha256", f"does not match the article ({document.sha256[:12]}…)")
         )
+    n = len(text)
     for i, entity in enumerate(annotation.entities):
-        if not _sound(entity.start, entity.end, entity.text, text, inner):
-            problems += _check_text(entity.span, entity.text, document, file, f"$.entities[{i}]")
+        start, end = entity.start, entity.end
+        if (
+            0 <= start < end <= n
+            and text[start:end] == entity.text
+            and (not inner or (start not in inner and end not in inner))
+        ):
+            continue  # the common case, inline: this loop runs for every mention of a corpus
+        problems += _check_text(entity.span, entity.text, document, file, f"$.entities[{i}]")
     for i, quote in enumerate(annotation.quotes):
         path = f"$.quotes[{i}]"
         if not _sound(quote.start, quote.end, quote.text, text, inner):
@@ -113,16 +120,20 @@ def check_annotation(
 
 def _check_gold_ids(annotation: Annotation, file: str) -> list[Problem]:
     problems: list[Problem] = []
-    for i, entity in enumerate(annotation.entities):
-        if entity.entity_id is not None and not KEBAB_ID.match(entity.entity_id):
-            reason = f"{entity.entity_id!r} is not a kebab-case id"
-            problems.append(Problem(file, f"$.entities[{i}].entity_id", reason))
-    seen_spans: set[tuple[int, int, str]] = set()
-    for i, entity in enumerate(annotation.entities):
-        key = (entity.start, entity.end, entity.type)
-        if key in seen_spans:
-            problems.append(Problem(file, f"$.entities[{i}]", "duplicate entity mention"))
-        seen_spans.add(key)
+    entities = annotation.entities
+    ids = {e.entity_id for e in entities} - {None}
+    if not all(KEBAB_ID.match(eid) for eid in ids if eid is not None):  # each id checked once
+        for i, entity in enumerate(entities):
+            if entity.entity_id is not None and not KEBAB_ID.match(entity.entity_id):
+                reason = f"{entity.entity_id!r} is not a kebab-case id"
+                problems.append(Problem(file, f"$.entities[{i}].entity_id", reason))
+    keys = [(e.start, e.end, e.type) for e in entities]
+    if len(set(keys)) != len(keys):
+        seen_spans: set[tuple[int, int, str]] = set()
+        for i, key in enumerate(keys):
+            if key in seen_spans:
+                problems.append(Problem(file, f"$.entities[{i}]", "duplicate entity mention"))
+            seen_spans.add(key)
     speaker_ids: set[str] = set()
     for i, speaker in enumerate(annotation.speakers):
         path = f"$.speakers[{i}].entity_id"

@@ -291,11 +291,15 @@ def test_a_cache_entry_is_served_only_for_the_key_it_records(tmp_path: Path) -> 
 
 
 def test_a_corrupt_llm_cache_entry_names_its_file(tmp_path: Path) -> None:
+    import msgspec
+
     from benchmark._errors import BenchError
+    from benchmark._formats import LLMCacheEntry
     from benchmark._systems._llm_cache import ResponseCache
 
     cache = ResponseCache(tmp_path, "model")
-    entry = {
+    data: dict[str, Any] = {
+        "cache_format": 1,
         "request": {
             "endpoint": "http://127.0.0.1:1/v1",
             "model": "model",
@@ -308,13 +312,16 @@ def test_a_corrupt_llm_cache_entry_names_its_file(tmp_path: Path) -> None:
         "created": "2026-01-01T00:00:00+00:00",
         "response": {"id": None, "model": None, "finish_reason": "stop", "content": "{}"},
     }
+    entry = msgspec.convert(data, LLMCacheEntry)
     path = cache.store("a" * 64, "b" * 64, entry)
-    assert cache.lookup("a" * 64, "b" * 64) is not None
+    assert cache.lookup("a" * 64, "b" * 64) == entry
     path.write_text(path.read_text().replace('"content"', '"content": "x", "content"', 1))
     with pytest.raises(BenchError, match=r"duplicated key 'content'.*corrupt llm cache entry"):
         cache.lookup("a" * 64, "b" * 64)
-    with pytest.raises(BenchError, match="not written"):
-        cache.store("a" * 64, "c" * 64, {**entry, "response": {"content": 3}})
+    for damage in ('{"cache_format": 1}', "[]", json.dumps({**data, "cache_format": 2})):
+        path.write_text(damage)
+        with pytest.raises(BenchError, match=str(path.name)):
+            cache.lookup("a" * 64, "b" * 64)
 
 
 # --- annotations written by the tool are read back identically ----------------------------------

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import BenchError, one_line
-from .._formats import RESULTS_FORMAT, CacheIdentity, DocumentDetail, Results
+from .._formats import CacheIdentity, DocumentDetail, Results
 from .._io import decode_annotation, write_annotation
 from .._json import atomic_write_text
 from .._models import Annotation, Corpus, Document
@@ -39,7 +39,6 @@ from ._executor import (
     default_jobs,
 )
 from ._files import RunFiles, write_results
-from ._provenance import run_provenance
 
 DEFAULT_TIMEOUT = 120.0
 BOOTSTRAP_SAMPLES = 1000
@@ -335,32 +334,20 @@ def score_run(
     command: str | None = None,
 ) -> tuple[Results, list[DocumentDetail]]:
     """A run's results.json and its details.jsonl lines."""
-    from .._scoring import score_results
+    from ._score import score_to_results
 
-    scored = score_results(
+    return score_to_results(
         corpus,
         {name: complete_predictions(corpus, found) for name, found in run.predictions.items()},
-        bootstrap_samples=BOOTSTRAP_SAMPLES,
-        seed=BOOTSTRAP_SEED,
-    )
-    provenance = run_provenance(
-        gold_sha256=corpus.sha256,
+        system_provenance,
         gold_dir=gold_dir,
-        systems={name: system_provenance[name] for name in run.predictions},
-        bootstrap=scored.bootstrap,
+        samples=BOOTSTRAP_SAMPLES,
+        seed=BOOTSTRAP_SEED,
         command=command,
+        errors={name: found for name, found in run.errors.items() if found},
+        skipped=run.skipped,
+        usage={name: _usage_json(totals) for name, totals in run.usage.items()},
     )
-    results = Results(
-        format_version=RESULTS_FORMAT,
-        provenance=provenance,
-        documents=scored.documents,
-        results=scored.results,
-        breakdown=scored.breakdown,
-        errors={name: dict(sorted(e.items())) for name, e in run.errors.items() if e},
-        skipped=dict(run.skipped),
-        usage={name: _usage_json(totals) for name, totals in sorted(run.usage.items())},
-    )
-    return results, scored.details
 
 
 def _usage_json(totals: Mapping[str, float]) -> dict[str, float | int]:

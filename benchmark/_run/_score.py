@@ -7,13 +7,14 @@ compare``, ``bench check`` and ``bench report`` read).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from .._errors import BenchError
 from .._formats import RESULTS_FORMAT, DocumentDetail, Results
 from .._gold import default_gold_dir, load_gold
-from .._models import Annotation, Document
+from .._models import Annotation, Corpus, Document
 from .._validate import read_prediction_folders
 from ._provenance import run_provenance
 
@@ -36,26 +37,28 @@ def load_predictions(
     return systems
 
 
-def score_folders(
-    gold_dir: Path | None,
-    predictions_dir: Path,
+def score_to_results(
+    corpus: Corpus,
+    predictions: Mapping[str, Mapping[str, Annotation]],
+    system_provenance: Mapping[str, Mapping[str, Any]],
     *,
-    samples: int = 1000,
-    seed: int = 0,
+    gold_dir: Path | None,
+    samples: int,
+    seed: int,
     command: str | None = None,
+    errors: Mapping[str, Mapping[str, str]] | None = None,
+    skipped: Mapping[str, str] | None = None,
+    usage: Mapping[str, Mapping[str, float]] | None = None,
 ) -> tuple[Results, list[DocumentDetail]]:
-    """Score every system folder found under ``predictions_dir`` against the gold."""
+    """Score systems' predictions (system -> doc id -> annotation) on a corpus: the results.json
+    and details.jsonl of a run or of ``bench score`` (the one place both are made)."""
     from .._scoring import score_results
 
-    root = Path(gold_dir) if gold_dir is not None else default_gold_dir()
-    corpus = load_gold(root)
-    documents = {ex.doc_id: ex.document for ex in corpus}
-    systems = load_predictions(predictions_dir, documents)
-    scored = score_results(corpus, systems, bootstrap_samples=samples, seed=seed)
+    scored = score_results(corpus, predictions, bootstrap_samples=samples, seed=seed)
     provenance = run_provenance(
         gold_sha256=corpus.sha256,
-        gold_dir=root,
-        systems={name: {"source": str(predictions_dir / name)} for name in systems},
+        gold_dir=gold_dir,
+        systems={name: system_provenance.get(name, {}) for name in predictions},
         bootstrap=scored.bootstrap,
         command=command,
     )
@@ -65,8 +68,30 @@ def score_folders(
         documents=scored.documents,
         results=scored.results,
         breakdown=scored.breakdown,
+        errors={name: dict(sorted(found.items())) for name, found in (errors or {}).items()},
+        skipped=dict(skipped or {}),
+        usage={name: dict(figures) for name, figures in sorted((usage or {}).items())},
     )
     return results, scored.details
+
+
+def score_folders(
+    gold_dir: Path | None,
+    predictions_dir: Path,
+    *,
+    samples: int = 1000,
+    seed: int = 0,
+    command: str | None = None,
+) -> tuple[Results, list[DocumentDetail]]:
+    """Score every system folder found under ``predictions_dir`` against the gold."""
+    root = Path(gold_dir) if gold_dir is not None else default_gold_dir()
+    corpus = load_gold(root)
+    documents = {ex.doc_id: ex.document for ex in corpus}
+    systems = load_predictions(predictions_dir, documents)
+    sources = {name: {"source": str(predictions_dir / name)} for name in systems}
+    return score_to_results(
+        corpus, systems, sources, gold_dir=root, samples=samples, seed=seed, command=command
+    )
 
 
 def _fmt(value: float | None) -> str:

@@ -74,15 +74,19 @@ def f1_interval(unit_counts: FloatArray, weights: FloatArray) -> list[float] | N
 
 def unit_arrays(details: Sequence[DocumentDetail], unit: str) -> dict[tuple[str, str], FloatArray]:
     """Every metric's ``(units, 3)`` count matrix over documents or paragraphs, in the order of
-    ``details``: what the intervals and the paired comparison resample."""
+    ``details``: what the intervals and the paired comparison resample. A document whose
+    ``paragraphs`` is empty is one paragraph."""
     import numpy as np
 
     rows: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
     for detail in details:
         for layer, metrics in detail.metrics.items():
             for metric, data in metrics.items():
-                slot = rows.setdefault((layer, metric), [])
-                if unit == "paragraph":
+                key = (layer, metric)
+                slot = rows.get(key)
+                if slot is None:
+                    slot = rows[key] = []
+                if unit == "paragraph" and data.paragraphs:
                     slot.extend(data.paragraphs)
                 else:
                     slot.append(data.counts)

@@ -231,14 +231,13 @@ def score_claims(
     )
     results: dict[str, MetricResult] = {}
     for metric, chosen in matchings.items():
-        gold_credit = dict.fromkeys(map(_GOLD, chosen), 1.0)
-        pred_credit = dict.fromkeys(map(_PRED, chosen), 1.0)
+        gold_matched = set(map(_GOLD, chosen))
+        pred_matched = set(map(_PRED, chosen))
         results[metric] = matched_result(
             places,
-            gold_credit,
-            pred_credit,
-            [_item(pred[p], resolved=resolved[p]) for p in pred_errors if p not in pred_credit],
-            [_item(gold[g]) for g in gold_errors if g not in gold_credit],
+            chosen,
+            [_item(pred[p], resolved=resolved[p]) for p in pred_errors if p not in pred_matched],
+            [_item(gold[g]) for g in gold_errors if g not in gold_matched],
         )
     return results
 

@@ -30,11 +30,19 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain, pairwise
+from itertools import pairwise
 from operator import itemgetter
 
 from .._models import ENTITY_TYPES, Entity
-from ._matching import Edge, lone_and_tangled, matching_size, max_weight_matching, overlap_pairs
+from ._matching import (
+    Edge,
+    SortedSpans,
+    components,
+    lone_and_tangled,
+    matching_size,
+    max_weight_matching,
+    sorted_overlaps,
+)
 from ._results import (
     Counts,
     JsonItem,
@@ -58,22 +66,28 @@ Pair = tuple[int, int]
 
 _GOLD = itemgetter(0)
 _PRED = itemgetter(1)
+_TYPE = itemgetter(2)
 
 
 @dataclass(frozen=True)
 class EntityMatches:
     """The matched (gold, pred) index pairs of every span scheme on one document.
 
-    ``partial`` credits the ``exact`` pairs 1 and the ``half`` pairs 0.5. ``lone`` and
-    ``tangled`` are the overlap pairs, split by whether they are a component on their own.
+    ``partial`` credits the ``exact`` pairs 1 and the ``half`` pairs 0.5. ``typed_half`` are
+    the half pairs of one type that are a component of the overlap graph on their own, and
+    ``tangled`` the components of more than one overlap pair; ``gold_order``/``pred_order`` the
+    indices of each side sorted by span; ``unique_spans`` is False when a side holds a span twice.
     """
 
     strict: list[Pair]
     exact: list[Pair]
     half: list[Pair]
     type: list[Pair]
-    lone: list[Pair]
-    tangled: list[Pair]
+    typed_half: list[Pair]
+    tangled: list[list[Pair]]
+    gold_order: list[int]
+    pred_order: list[int]
+    unique_spans: bool
 
     def tp(self, scheme: str) -> float:
         """The true-positive credit of one scheme.
@@ -96,45 +110,77 @@ class EntityMatches:
             return pairs
         raise ValueError(f"unknown entity scheme {scheme!r}")
 
-    def credits(self, scheme: str) -> tuple[dict[int, float], dict[int, float]]:
-        """The credit of every matched gold and predicted index under one scheme."""
-        full = self.exact if scheme == "partial" else self.pairs(scheme)
-        gold = dict.fromkeys(map(_GOLD, full), 1.0)
-        pred = dict.fromkeys(map(_PRED, full), 1.0)
-        if scheme == "partial":
-            gold.update(dict.fromkeys(map(_GOLD, self.half), 0.5))
-            pred.update(dict.fromkeys(map(_PRED, self.half), 0.5))
-        return gold, pred
-
-    def fully_credited(self, side: itemgetter[int]) -> set[int]:
-        """The gold (``side`` picks item 0) or predicted indices every scheme credits fully."""
-        return set(map(side, self.strict)).intersection(map(side, self.exact), map(side, self.type))
-
 
 def match_spans(gold: Sequence[EntityKey], pred: Sequence[EntityKey]) -> EntityMatches:
     """Match one document's mentions under every span scheme at once.
 
     Example:
         >>> m = match_spans([(0, 5, "PERSON"), (10, 15, "ORG")], [(0, 5, "ORG"), (11, 15, "ORG")])
-        >>> m.strict, m.exact, m.half, sorted(m.type)
+        >>> m.strict, m.exact, m.half, m.type
         ([], [(0, 0)], [(1, 1)], [(1, 1)])
     """
-    gold_spans = [(s, e) for s, e, _ in gold]
-    pred_spans = [(s, e) for s, e, _ in pred]
-    exact, unique = _equal_pairs(gold_spans, pred_spans, gold, pred)
-    if unique:  # no span twice on a side, so no key twice: the strict pairs are exact pairs
-        strict = [(g, p) for g, p in exact if gold[g][2] == pred[p][2]]
-    else:
-        strict = _equal_pairs(gold, pred, gold, pred)[0]
-    lone, tangled = lone_and_tangled(overlap_pairs(gold_spans, pred_spans, ordered=False))
-    # A lone pair's two mentions overlap nothing else: a same-span lone pair is an exact pair,
-    # any other gets half credit under partial; under type it matches when the types agree.
-    half = [(g, p) for g, p in lone if gold_spans[g] != pred_spans[p]]
-    same_type = [(g, p) for g, p in lone if gold[g][2] == pred[p][2]]
-    if tangled:
-        half += _match_tangled(gold, pred, tangled, exact, 0.5)
-        same_type += _match_tangled(gold, pred, tangled, None, 1.0)
-    return EntityMatches(strict, exact, half, same_type, lone, tangled)
+    gold_spans = SortedSpans([(s, e) for s, e, _ in gold])
+    pred_spans = SortedSpans([(s, e) for s, e, _ in pred])
+    lone, rest = lone_and_tangled(sorted_overlaps(gold_spans, pred_spans))
+    matches = EntityMatches(
+        [],
+        [],
+        [],
+        [],
+        [],
+        components(rest),
+        gold_spans.order,
+        pred_spans.order,
+        gold_spans.unique and pred_spans.unique,
+    )
+    _add_lone(matches, gold, pred, lone)
+    # Other same-span pairs can only be among the mentions of tangled components (a span
+    # twice on a side) and among empty spans (which overlap nothing).
+    gold_rest = {g for g, _ in rest}.union(gold_spans.empty())
+    pred_rest = {p for _, p in rest}.union(pred_spans.empty())
+    if gold_rest and pred_rest:
+        matches.exact.extend(
+            _equal_pairs(gold_spans.spans, pred_spans.spans, gold, pred, gold_rest, pred_rest)
+        )
+        matches.strict.extend(_equal_pairs(gold, pred, gold, pred, gold_rest, pred_rest))
+    if matches.tangled:
+        _add_tangled(matches, gold, pred)
+    return matches
+
+
+def _add_lone(
+    matches: EntityMatches, gold: Sequence[EntityKey], pred: Sequence[EntityKey], lone: list[Pair]
+) -> None:
+    """File the lone overlap pairs: their two mentions overlap nothing else, so a same-span pair
+    is an exact (maybe strict) pair, any other gets half credit under partial, and under type
+    they match when the types agree."""
+    for pair in lone:
+        gold_start, gold_end, gold_type = gold[pair[0]]
+        pred_start, pred_end, pred_type = pred[pair[1]]
+        same_type = gold_type == pred_type
+        if gold_start == pred_start and gold_end == pred_end:
+            matches.exact.append(pair)
+            if same_type:
+                matches.strict.append(pair)
+        else:
+            matches.half.append(pair)
+            if same_type:
+                matches.typed_half.append(pair)
+        if same_type:
+            matches.type.append(pair)
+
+
+def _add_tangled(
+    matches: EntityMatches, gold: Sequence[EntityKey], pred: Sequence[EntityKey]
+) -> None:
+    """Match each tangled component under partial (the overlaps its exact pairs leave) and
+    under type (its same-type overlaps)."""
+    exact_gold, exact_pred = set(map(_GOLD, matches.exact)), set(map(_PRED, matches.exact))
+    for component in matches.tangled:
+        leftover = [(g, p) for g, p in component if g not in exact_gold and p not in exact_pred]
+        matches.half.extend(_match_tangled(gold, pred, leftover, 0.5))
+        same_type = [(g, p) for g, p in component if gold[g][2] == pred[p][2]]
+        matches.type.extend(_match_tangled(gold, pred, same_type, 1.0))
 
 
 def _equal_pairs(
@@ -142,50 +188,41 @@ def _equal_pairs(
     pred_keys: Sequence[tuple[object, ...]],
     gold_full: Sequence[EntityKey],
     pred_full: Sequence[EntityKey],
-) -> tuple[list[Pair], bool]:
-    """Pairs with equal keys, and whether no key occurs twice on a side.
+    golds: Iterable[int],
+    preds: Iterable[int],
+) -> list[Pair]:
+    """Pairs of the given gold and predicted mentions whose keys are equal.
 
-    With duplicates, the items of a group of equal keys are paired in ``(full key, index)``
-    order (so under ``exact`` the same types pair up first) and the surplus is left over.
+    In a group of equal keys, the mentions pair up in ``(full key, index)`` order (so under
+    ``exact`` the same types pair up first) and the surplus is left over.
     """
-    gold_at = dict(zip(gold_keys, range(len(gold_keys)), strict=True))
-    if len(gold_at) == len(gold_keys) and len(set(pred_keys)) == len(pred_keys):
-        return [(gold_at[k], p) for p, k in enumerate(pred_keys) if k in gold_at], True
     gold_groups: dict[tuple[object, ...], list[int]] = {}
-    for g, key in enumerate(gold_keys):
-        gold_groups.setdefault(key, []).append(g)
+    for g in golds:
+        gold_groups.setdefault(gold_keys[g], []).append(g)
     pred_groups: dict[tuple[object, ...], list[int]] = {}
-    for p, key in enumerate(pred_keys):
-        pred_groups.setdefault(key, []).append(p)
+    for p in preds:
+        pred_groups.setdefault(pred_keys[p], []).append(p)
     pairs: list[Pair] = []
-    for key, preds in pred_groups.items():
-        golds = gold_groups.get(key)
-        if golds is None:
+    for key, group in pred_groups.items():
+        gold_group = gold_groups.get(key)
+        if gold_group is None:
             continue
-        golds.sort(key=lambda i: (gold_full[i], i))
-        preds.sort(key=lambda j: (pred_full[j], j))
-        pairs.extend(zip(golds, preds, strict=False))
-    return pairs, False
+        if len(gold_group) == len(group) == 1:
+            pairs.append((gold_group[0], group[0]))
+        else:
+            gold_group.sort(key=lambda i: (gold_full[i], i))
+            group.sort(key=lambda j: (pred_full[j], j))
+            pairs.extend(zip(gold_group, group, strict=False))
+    return pairs
 
 
 def _match_tangled(
-    gold: Sequence[EntityKey],
-    pred: Sequence[EntityKey],
-    tangled: Sequence[Pair],
-    taken: Sequence[Pair] | None,
-    credit: float,
+    gold: Sequence[EntityKey], pred: Sequence[EntityKey], pairs: Sequence[Pair], credit: float
 ) -> list[Pair]:
-    """Maximum-weight matching of tangled overlap pairs, ties to the larger total IoU.
-
-    ``taken`` given (partial): the pairs between mentions it leaves unmatched, any types.
-    ``taken`` None (type): the pairs of the same type.
-    """
-    if taken is None:
-        candidates = [(g, p) for g, p in tangled if gold[g][2] == pred[p][2]]
-    else:
-        gold_taken, pred_taken = set(map(_GOLD, taken)), set(map(_PRED, taken))
-        candidates = [(g, p) for g, p in tangled if g not in gold_taken and p not in pred_taken]
-    edges = [Edge(g, p, credit, _iou(gold[g], pred[p])) for g, p in candidates]
+    """Maximum-weight matching of some tangled overlap pairs, ties to the larger total IoU."""
+    if len(pairs) <= 1:
+        return list(pairs)
+    edges = [Edge(g, p, credit, _iou(gold[g], pred[p])) for g, p in pairs]
     return [
         (e.gold, e.pred) for e in max_weight_matching(edges, gold.__getitem__, pred.__getitem__)
     ]
@@ -259,6 +296,9 @@ def score_entities(
 ) -> EntityScores:
     """Every entity metric on one document, with per-paragraph counts and error items.
 
+    Error items are shared between the metrics of a document (the same mention missed under two
+    schemes is one dict): read them, never change them.
+
     Example:
         >>> gold = [Entity(0, 3, "Ann", "PERSON", "ann")]
         >>> pred = [Entity(0, 3, "Ann", "ORG"), Entity(5, 9, "left", "ORG")]
@@ -271,72 +311,84 @@ def score_entities(
     gold_keys = [(e.start, e.end, e.type) for e in gold]
     pred_keys = [(e.start, e.end, e.type) for e in pred]
     matches = match_spans(gold_keys, pred_keys)
-    places = Places(
-        paragraphs.indices([k[0] for k in gold_keys]),
-        paragraphs.indices([k[0] for k in pred_keys]),
-        len(paragraphs),
-    )
-    credits = {scheme: matches.credits(scheme) for scheme in SCHEMES}
-    gold_errors = _ErrorOrder(gold, matches.fully_credited(_GOLD))
-    pred_errors = _ErrorOrder(pred, matches.fully_credited(_PRED))
+    places = paragraphs.places(gold_keys, pred_keys)
+    gold_side = _Side(gold, matches, _GOLD, matches.gold_order)
+    pred_side = _Side(pred, matches, _PRED, matches.pred_order)
     metrics: dict[str, MetricResult] = {}
-    for scheme, (gold_credit, pred_credit) in credits.items():
-        metrics[scheme] = matched_result(
-            places,
-            gold_credit,
-            pred_credit,
-            pred_errors.items(pred_credit),
-            gold_errors.items(gold_credit),
+    for scheme in SCHEMES:
+        full, half = (
+            (matches.exact, matches.half) if scheme == "partial" else (matches.pairs(scheme), [])
         )
-    metrics["linked"] = _linked(gold, credits["partial"], places, pred_errors)
+        metrics[scheme] = matched_result(
+            places, full, pred_side.errors(scheme), gold_side.errors(scheme), half=half
+        )
+    metrics["linked"] = _linked(gold, gold_side, pred_side, places)
+    gold_types = list(map(_TYPE, gold_keys))
+    pred_types = list(map(_TYPE, pred_keys))
     return EntityScores(
         metrics,
-        _per_type(gold_keys, pred_keys, matches),
-        _confusion(gold_keys, pred_keys, matches, credits["partial"]),
+        _per_type(gold_types, pred_types, matches),
+        _confusion(gold_types, pred_types, matches, gold_side, pred_side),
     )
 
 
-class _ErrorOrder:
-    """The mentions of one side that some scheme does not fully credit, in error-list order.
+class _Side:
+    """One side's mentions (gold or predicted): who each scheme matched, and the error items.
 
-    The order is by ``(start, end, text, type)``; it only needs the credit or id to break ties
-    when two such mentions share all four (duplicates), and then :meth:`items` sorts by them.
+    Error lists hold the mentions a scheme does not fully credit, by ``(start, end, text,
+    type)``; when two share all four (duplicates), the credit and id break the tie. Each
+    mention's item is made once and shared by the lists.
     """
 
-    def __init__(self, entities: Sequence[Entity], fully_credited: set[int]) -> None:
+    def __init__(
+        self,
+        entities: Sequence[Entity],
+        matches: EntityMatches,
+        side: itemgetter[int],
+        span_order: list[int],
+    ) -> None:
         self.entities = entities
-        keyed = sorted(
-            (e.start, e.end, e.text, e.type, i)
-            for i, e in enumerate(entities)
-            if i not in fully_credited
-        )
-        self.order = [key[4] for key in keyed]
-        self.tied = any(a[:4] == b[:4] for a, b in pairwise(keyed))
+        self.matched = {
+            scheme: set(map(side, getattr(matches, scheme)))
+            for scheme in ("strict", "exact", "half", "type")
+        }
+        everywhere = self.matched["strict"] & self.matched["exact"] & self.matched["type"]
+        self.candidates = [i for i in span_order if i not in everywhere]
+        self.tied = False
+        if not matches.unique_spans and len(
+            {(entities[i].start, entities[i].end) for i in self.candidates}
+        ) < len(self.candidates):
+            keyed = sorted(
+                (entities[i].start, entities[i].end, entities[i].text, entities[i].type, i)
+                for i in self.candidates
+            )
+            self.candidates = [key[4] for key in keyed]
+            self.tied = any(a[:4] == b[:4] for a, b in pairwise(keyed))
+        self.base: dict[int, JsonItem] = {
+            i: {"start": e.start, "end": e.end, "text": e.text, "type": e.type}
+            for i in self.candidates
+            for e in (entities[i],)
+        }
 
-    def items(self, credit: dict[int, float], *, with_id: bool = False) -> list[JsonItem]:
-        """The error items of the mentions credited less than 1 (partial credit marked)."""
-        items = []
-        for i in self.order:
-            value = credit.get(i, 0.0)
-            if value < 1:
-                items.append(_item(self.entities[i], value, with_id))
+    def errors(self, scheme: str) -> list[JsonItem]:
+        """The error items of one scheme (partial credit marked with ``"credit": 0.5``)."""
+        if scheme != "partial":
+            matched = self.matched[scheme]
+            return [self.base[i] for i in self.candidates if i not in matched]
+        exact, half = self.matched["exact"], self.matched["half"]
+        items = [
+            {**self.base[i], "credit": 0.5} if i in half else self.base[i]
+            for i in self.candidates
+            if i not in exact
+        ]
         if self.tied:
             items.sort(key=_item_key)
         return items
 
-
-def _item(entity: Entity, credit: float, with_id: bool) -> JsonItem:
-    item: JsonItem = {
-        "start": entity.start,
-        "end": entity.end,
-        "text": entity.text,
-        "type": entity.type,
-    }
-    if credit:
-        item["credit"] = credit
-    if with_id:
-        item["id"] = entity.entity_id
-    return item
+    def unmatched(self) -> list[int]:
+        """The mentions partial matches with nothing, in error-list order."""
+        exact, half = self.matched["exact"], self.matched["half"]
+        return [i for i in self.candidates if i not in exact and i not in half]
 
 
 def _item_key(item: JsonItem) -> tuple[object, ...]:
@@ -352,10 +404,7 @@ def _item_key(item: JsonItem) -> tuple[object, ...]:
 
 
 def _linked(
-    gold: Sequence[Entity],
-    partial: tuple[dict[int, float], dict[int, float]],
-    places: Places,
-    pred_errors: _ErrorOrder,
+    gold: Sequence[Entity], gold_side: _Side, pred_side: _Side, places: Places
 ) -> MetricResult:
     """Distinct gold ids found (through a partial match) vs all gold ids; misses are unique FPs.
 
@@ -363,13 +412,13 @@ def _linked(
     neither way); every prediction that matched no gold mention is its own false positive id.
     An id sits in the paragraph of its first mention.
     """
-    gold_credit, pred_credit = partial
+    ids = [e.entity_id for e in gold]
     first: dict[str, int] = {}  # id -> its first gold mention
-    for g, entity in enumerate(gold):
-        eid = entity.entity_id
-        if eid is not None and (eid not in first or entity.start < gold[first[eid]].start):
-            first[eid] = g
-    found = {gold[g].entity_id for g in gold_credit}
+    if ids.count(None) < len(ids):
+        for g, eid in enumerate(ids):
+            if eid is not None and (eid not in first or gold[g].start < gold[first[eid]].start):
+                first[eid] = g
+    found = {ids[g] for g in gold_side.matched["exact"] | gold_side.matched["half"]}
     tp: list[int] = []
     fn: list[int] = []
     false_negatives: list[JsonItem] = []
@@ -379,21 +428,24 @@ def _linked(
         else:
             fn.append(places.gold[g])
             false_negatives.append({"id": eid})
-    fp = [paragraph for p, paragraph in enumerate(places.pred) if p not in pred_credit]
-    no_credit: dict[int, float] = dict.fromkeys(pred_credit, 1.0)
-    false_positives = pred_errors.items(no_credit, with_id=True)
+    unmatched = pred_side.unmatched()
+    false_positives = [
+        {**pred_side.base[p], "id": pred_side.entities[p].entity_id} for p in unmatched
+    ]
+    if pred_side.tied:
+        false_positives.sort(key=_item_key)
+    fp = [places.pred[p] for p in unmatched]
     return counted_result(places.paragraphs, tp, fp, fn, false_positives, false_negatives)
 
 
 def _per_type(
-    gold: Sequence[EntityKey], pred: Sequence[EntityKey], matches: EntityMatches
+    gold_types: Sequence[str], pred_types: Sequence[str], matches: EntityMatches
 ) -> dict[str, dict[str, Counts]]:
     """Every scheme's counts restricted to each type, read off the global matchings."""
-    n_gold = Counter(map(itemgetter(2), gold))
-    n_pred = Counter(map(itemgetter(2), pred))
-    strict = Counter(gold[g][2] for g, _ in matches.strict)
-    same_type = Counter(gold[g][2] for g, _ in matches.type)
-    half = _per_type_half(gold, pred, matches)
+    n_gold, n_pred = Counter(gold_types), Counter(pred_types)
+    strict = Counter(map(gold_types.__getitem__, map(_GOLD, matches.strict)))
+    same_type = Counter(map(gold_types.__getitem__, map(_GOLD, matches.type)))
+    half = _per_type_half(gold_types, pred_types, matches)
     per_type: dict[str, dict[str, Counts]] = {}
     for etype in sorted(n_gold.keys() | n_pred.keys()):
         n_g, n_p = n_gold[etype], n_pred[etype]
@@ -411,43 +463,45 @@ def _per_type(
 
 
 def _per_type_half(
-    gold: Sequence[EntityKey], pred: Sequence[EntityKey], matches: EntityMatches
+    gold_types: Sequence[str], pred_types: Sequence[str], matches: EntityMatches
 ) -> Counter[str]:
     """Per type, the size of a maximum matching of same-type overlaps left by the strict pairs.
 
     A lone pair of one type and two spans counts 1 (neither mention can have a strict partner);
-    tangled pairs need a matching per type.
+    tangled components need a matching per type.
     """
-    half = Counter(
-        gold[g][2]
-        for g, p in matches.lone
-        if gold[g][2] == pred[p][2] and gold[g][:2] != pred[p][:2]
-    )
+    half = Counter(map(gold_types.__getitem__, map(_GOLD, matches.typed_half)))
     if matches.tangled:
         gold_taken = set(map(_GOLD, matches.strict))
         pred_taken = set(map(_PRED, matches.strict))
-        by_type: dict[str, list[Pair]] = {}
-        for g, p in matches.tangled:
-            if gold[g][2] == pred[p][2] and g not in gold_taken and p not in pred_taken:
-                by_type.setdefault(gold[g][2], []).append((g, p))
-        for etype, pairs in by_type.items():
-            half[etype] += matching_size(pairs)
+        for component in matches.tangled:
+            by_type: dict[str, list[Pair]] = {}
+            for g, p in component:
+                if gold_types[g] == pred_types[p] and g not in gold_taken and p not in pred_taken:
+                    by_type.setdefault(gold_types[g], []).append((g, p))
+            for etype, pairs in by_type.items():
+                half[etype] += matching_size(pairs)
     return half
 
 
 def _confusion(
-    gold: Sequence[EntityKey],
-    pred: Sequence[EntityKey],
+    gold_types: Sequence[str],
+    pred_types: Sequence[str],
     matches: EntityMatches,
-    partial: tuple[dict[int, float], dict[int, float]],
+    gold_side: _Side,
+    pred_side: _Side,
 ) -> Counter[tuple[str, str]]:
     """(gold type, predicted type) counts of the partial matching; unmatched pair with none."""
-    confusion = Counter((gold[g][2], pred[p][2]) for g, p in chain(matches.exact, matches.half))
-    gold_credit, pred_credit = partial
-    for g, key in enumerate(gold):
-        if g not in gold_credit:
-            confusion[(key[2], NONE_LABEL)] += 1
-    for p, key in enumerate(pred):
-        if p not in pred_credit:
-            confusion[(NONE_LABEL, key[2])] += 1
+    pairs = matches.exact + matches.half
+    confusion = Counter(
+        zip(
+            map(gold_types.__getitem__, map(_GOLD, pairs)),
+            map(pred_types.__getitem__, map(_PRED, pairs)),
+            strict=True,
+        )
+    )
+    for g in gold_side.unmatched():
+        confusion[(gold_types[g], NONE_LABEL)] += 1
+    for p in pred_side.unmatched():
+        confusion[(NONE_LABEL, pred_types[p])] += 1
     return confusion

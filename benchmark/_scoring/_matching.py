@@ -15,7 +15,8 @@ import math
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
-from operator import itemgetter
+from itertools import count, repeat
+from operator import eq, itemgetter, le, lt, sub
 from typing import Any, NamedTuple, TypeVar
 
 Interval = tuple[int, int]
@@ -23,6 +24,9 @@ KeyOf = Callable[[int], Any]
 """A sortable description of an item by its index (e.g. its span), to order tied choices."""
 PairT = TypeVar("PairT", bound=tuple[Any, ...])
 """A (gold index, predicted index, ...) tuple: a bare pair or an :class:`Edge`."""
+
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
 
 SMALL_ASSIGNMENT = 256
 """Components with at most this many cells (rows x columns) are solved in Python."""
@@ -41,32 +45,102 @@ class Edge(NamedTuple):
     secondary: float = 0.0
 
 
+class SortedSpans:
+    """Spans sorted by (start, end), with what the overlap search needs to know about them.
+
+    Example:
+        >>> spans = SortedSpans([(4, 6), (0, 9), (4, 5)])
+        >>> spans.order, spans.starts, spans.nonempty, spans.disjoint, spans.unique
+        ([1, 2, 0], [0, 4, 4], True, False, True)
+    """
+
+    def __init__(self, spans: Sequence[Interval]) -> None:
+        self.spans = spans
+        self.order = sorted(range(len(spans)), key=spans.__getitem__)
+        """The indices by (start, end), input order among equal spans."""
+        ordered = list(map(spans.__getitem__, self.order))
+        self.starts = list(map(_FIRST, ordered))
+        self.ends = list(map(_SECOND, ordered))
+        self.nonempty = all(map(lt, self.starts, self.ends))
+        """No span is empty."""
+        self.disjoint = self.nonempty and all(map(le, self.ends, self.starts[1:]))
+        """No span is empty and none overlaps another."""
+        self.unique = self.disjoint or not any(map(eq, ordered, ordered[1:]))
+        """No span occurs twice."""
+
+    def empty(self) -> list[int]:
+        """The indices of the empty spans.
+
+        Example:
+            >>> SortedSpans([(3, 3), (0, 2), (5, 4)]).empty()
+            [0, 2]
+        """
+        if self.nonempty:
+            return []
+        return [i for i, (start, end) in enumerate(self.spans) if end <= start]
+
+
 def overlap_pairs(
     gold: Sequence[Interval], pred: Sequence[Interval], *, ordered: bool = True
 ) -> list[tuple[int, int]]:
     """Every (gold index, predicted index) whose half-open spans share at least one code point.
 
     Sort and sweep: O((n + m) log(n + m) + pairs), not O(n * m). The pairs come sorted unless
-    ``ordered=False`` (for callers that only count).
+    ``ordered=False`` (then they are in no particular order).
 
     Example:
         >>> overlap_pairs([(0, 5), (10, 12)], [(4, 11), (20, 21), (0, 1)])
         [(0, 0), (0, 2), (1, 0)]
     """
-    pred_order = sorted(range(len(pred)), key=pred.__getitem__)
-    if _disjoint(pred, pred_order):
-        pairs = _overlaps_with_disjoint(gold, pred, pred_order)
-        if ordered:
-            pairs.sort()
-        return pairs
-    gold_order = sorted(range(len(gold)), key=gold.__getitem__)
-    if _disjoint(gold, gold_order):
-        swapped = _overlaps_with_disjoint(pred, gold, gold_order)
-        pairs = [(g, p) for p, g in swapped]
-        if ordered:
-            pairs.sort()
-        return pairs
-    pairs = []
+    pairs = sorted_overlaps(SortedSpans(gold), SortedSpans(pred))
+    if ordered:
+        pairs.sort()
+    return pairs
+
+
+def sorted_overlaps(gold: SortedSpans, pred: SortedSpans) -> list[tuple[int, int]]:
+    """:func:`overlap_pairs` (in no particular order) of two sides already sorted."""
+    if pred.disjoint:
+        return _overlaps_with_disjoint(gold, pred)
+    if gold.disjoint:
+        return [(g, p) for p, g in _overlaps_with_disjoint(pred, gold)]
+    return _sweep(gold.spans, pred.spans, gold.order, pred.order)
+
+
+def _overlaps_with_disjoint(side: SortedSpans, disjoint: SortedSpans) -> list[tuple[int, int]]:
+    """Overlap pairs of one side's spans with spans that do not overlap each other.
+
+    Those ascend in both starts and ends, so the ones overlapping ``[start, end)`` are one run
+    found by two binary searches: those ending after ``start`` and starting before ``end``.
+    """
+    spans, order = side.spans, disjoint.order
+    lows = list(map(bisect_right, repeat(disjoint.ends), map(_FIRST, spans)))
+    highs = list(map(bisect_left, repeat(disjoint.starts), map(_SECOND, spans), lows))
+    if not side.nonempty:  # an empty span overlaps nothing, even inside another one
+        return [
+            (index, order[k])
+            for index, (start, end), low, high in zip(count(), spans, lows, highs)
+            if end > start
+            for k in range(low, high)
+        ]
+    pairs = [
+        (index, order[low]) for index, low, high in zip(count(), lows, highs) if high == low + 1
+    ]
+    if max(map(sub, highs, lows), default=0) > 1:  # some span overlaps several
+        for index, low, high in zip(count(), lows, highs):
+            if high > low + 1:
+                pairs.extend([(index, order[k]) for k in range(low, high)])
+    return pairs
+
+
+def _sweep(
+    gold: Sequence[Interval],
+    pred: Sequence[Interval],
+    gold_order: Sequence[int],
+    pred_order: Sequence[int],
+) -> list[tuple[int, int]]:
+    """Overlap pairs of two sides that both overlap within themselves: one sweep by start."""
+    pairs: list[tuple[int, int]] = []
     open_gold: list[int] = []  # gold spans started so far that may still overlap what starts next
     open_pred: list[int] = []
     i = j = 0
@@ -93,42 +167,6 @@ def overlap_pairs(
                 open_gold = [g for g in open_gold if gold[g][1] > start]
                 pairs.extend([(g, p) for g in open_gold])
             open_pred.append(p)
-    if ordered:
-        pairs.sort()
-    return pairs
-
-
-def _disjoint(spans: Sequence[Interval], order: Sequence[int]) -> bool:
-    """True when the spans (``order`` sorts them) are non-empty and none overlaps another."""
-    previous_end = -(2**63)
-    for index in order:
-        start, end = spans[index]
-        if start < previous_end or end <= start:
-            return False
-        previous_end = end
-    return True
-
-
-def _overlaps_with_disjoint(
-    spans: Sequence[Interval], disjoint: Sequence[Interval], order: Sequence[int]
-) -> list[tuple[int, int]]:
-    """Overlap pairs when ``disjoint`` (sorted by ``order``) has no overlap within itself.
-
-    Its starts and ends then both ascend, so the spans overlapping ``[start, end)`` are one run
-    found by two binary searches: those ending after ``start`` and starting before ``end``.
-    """
-    starts = [disjoint[i][0] for i in order]
-    ends = [disjoint[i][1] for i in order]
-    pairs: list[tuple[int, int]] = []
-    for index, (start, end) in enumerate(spans):
-        if end <= start:
-            continue
-        low = bisect_right(ends, start)
-        high = bisect_left(starts, end, low)
-        if high - low == 1:
-            pairs.append((index, order[low]))
-        elif high > low:
-            pairs.extend([(index, order[k]) for k in range(low, high)])
     return pairs
 
 
@@ -198,6 +236,8 @@ def matching_size(edges: Sequence[tuple[int, int]]) -> int:
         >>> matching_size([(0, 0), (1, 0), (2, 0)])
         1
     """
+    if len(edges) <= 1 or _star_center(edges) is not None:
+        return min(len(edges), 1)
     lone, tangled = lone_and_tangled(edges)
     adjacency: dict[int, list[int]] = {}
     for g, p in tangled:
@@ -265,16 +305,58 @@ def max_weight_matching(
         >>> sorted((e.gold, e.pred) for e in chosen)
         [(0, 1), (1, 0)]
     """
+    if len(edges) <= 1:
+        return list(edges)
+    center = _star_center(edges)
+    if center is not None:  # one component: no need to split
+        return [_best_of_star(edges, center, gold_key, pred_key)]
     chosen, tangled = lone_and_tangled(edges)
     for component in components(tangled):
         chosen.extend(_assign(component, gold_key, pred_key))
     return chosen
 
 
+def _star_center(pairs: Sequence[tuple[Any, ...]]) -> int | None:
+    """0 when every pair has the same gold item, 1 when every pair the same predicted item."""
+    for side in (0, 1):
+        first = pairs[0][side]
+        if all(pair[side] == first for pair in pairs):
+            return side
+    return None
+
+
 def _assign(component: list[Edge], gold_key: KeyOf | None, pred_key: KeyOf | None) -> list[Edge]:
     """The best edges of one component: rows and columns in key order, then :func:`assign_max`."""
-    golds = sorted({e.gold for e in component}, key=_sort_key(gold_key))
-    preds = sorted({e.pred for e in component}, key=_sort_key(pred_key))
+    center = _star_center(component)
+    if center is not None:
+        return [_best_of_star(component, center, gold_key, pred_key)]
+    rows = sorted({e.gold for e in component}, key=_sort_key(gold_key))
+    cols = sorted({e.pred for e in component}, key=_sort_key(pred_key))
+    return _assign_matrix(component, rows, cols)
+
+
+def _best_of_star(
+    star: Sequence[Edge], center: int, gold_key: KeyOf | None, pred_key: KeyOf | None
+) -> Edge:
+    """The heaviest edge of a component with one item on a side; ties go to the first leaf.
+
+    That is :func:`assign_max`'s choice on the component's one-row matrix (epsilon 0.125): it
+    keeps the last of the equally cheap columns it scans from the last one, i.e. the first.
+    """
+    weights = [edge.primary + 0.125 * edge.secondary for edge in star]
+    best = max(weights)
+    tied = [edge for edge, weight in zip(star, weights, strict=True) if weight == best]
+    if len(tied) == 1:
+        return tied[0]
+    if center == 0:  # one gold item: the leaves are predictions
+        by_pred = _sort_key(pred_key)
+        return min(tied, key=lambda edge: by_pred(edge.pred))
+    by_gold = _sort_key(gold_key)
+    return min(tied, key=lambda edge: by_gold(edge.gold))
+
+
+def _assign_matrix(component: list[Edge], golds: list[int], preds: list[int]) -> list[Edge]:
+    """:func:`assign_max` on the component's weights, rows and columns in the given orders."""
     row = {g: r for r, g in enumerate(golds)}
     col = {p: c for c, p in enumerate(preds)}
     # The tie-break can add at most min(rows, cols) * epsilon < 0.25 in total, less than any

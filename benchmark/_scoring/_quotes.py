@@ -22,7 +22,6 @@ from ._results import (
     JsonItem,
     MetricResult,
     Paragraphs,
-    Places,
     matched_result,
     optional_key,
     span_item,
@@ -92,11 +91,7 @@ def score_quotes(
     gold_spans = [(q.start, q.end) for q in gold]
     pred_spans = [(q.start, q.end) for q in pred]
     resolved = [resolver.resolve(q.speaker, q.speaker_span) for q in pred]
-    places = Places(
-        paragraphs.indices([s for s, _ in gold_spans]),
-        paragraphs.indices([s for s, _ in pred_spans]),
-        len(paragraphs),
-    )
+    places = paragraphs.places(gold_spans, pred_spans)
 
     def gold_key(g: int) -> tuple[object, ...]:
         return _key(gold[g])
@@ -129,18 +124,17 @@ def score_quotes(
     )
     results: dict[str, MetricResult] = {}
     for metric, chosen in matchings.items():
-        gold_credit = dict.fromkeys(map(_GOLD, chosen), 1.0)
-        pred_credit = dict.fromkeys(map(_PRED, chosen), 1.0)
+        gold_matched = set(map(_GOLD, chosen))
+        pred_matched = set(map(_PRED, chosen))
         results[metric] = matched_result(
             places,
-            gold_credit,
-            pred_credit,
+            chosen,
             [
                 _quote_item(pred[p], resolved=resolved[p])
                 for p in pred_errors
-                if p not in pred_credit
+                if p not in pred_matched
             ],
-            [_quote_item(gold[g]) for g in gold_errors if g not in gold_credit],
+            [_quote_item(gold[g]) for g in gold_errors if g not in gold_matched],
         )
     results["cue"] = _score_cues(gold, pred, paragraphs, text)
     return results
@@ -150,24 +144,19 @@ def _score_cues(
     gold: Sequence[Quote], pred: Sequence[Quote], paragraphs: Paragraphs, text: str
 ) -> MetricResult:
     """The ``cue`` metric: distinct gold cue spans against distinct predicted ones."""
-    gold_cues = sorted({(q.cue_span.start, q.cue_span.end) for q in gold if q.cue_span})
-    pred_cues = sorted({(q.cue_span.start, q.cue_span.end) for q in pred if q.cue_span})
+    gold_cues = sorted({(q.cue_span.start, q.cue_span.end) for q in gold if q.cue_span is not None})
+    pred_cues = sorted({(q.cue_span.start, q.cue_span.end) for q in pred if q.cue_span is not None})
     chosen = max_weight_matching(
         _iou_edges(gold_cues, pred_cues), gold_cues.__getitem__, pred_cues.__getitem__
     )
-    gold_credit = dict.fromkeys(map(_GOLD, chosen), 1.0)
-    pred_credit = dict.fromkeys(map(_PRED, chosen), 1.0)
-    places = Places(
-        paragraphs.indices([s for s, _ in gold_cues]),
-        paragraphs.indices([s for s, _ in pred_cues]),
-        len(paragraphs),
-    )
+    gold_matched = set(map(_GOLD, chosen))
+    pred_matched = set(map(_PRED, chosen))
+    places = paragraphs.places(gold_cues, pred_cues)
     return matched_result(
         places,
-        gold_credit,
-        pred_credit,
-        [span_item(s, e, text[s:e]) for p, (s, e) in enumerate(pred_cues) if p not in pred_credit],
-        [span_item(s, e, text[s:e]) for g, (s, e) in enumerate(gold_cues) if g not in gold_credit],
+        chosen,
+        [span_item(s, e, text[s:e]) for p, (s, e) in enumerate(pred_cues) if p not in pred_matched],
+        [span_item(s, e, text[s:e]) for g, (s, e) in enumerate(gold_cues) if g not in gold_matched],
     )
 
 

@@ -1,4 +1,4 @@
-"""Resolving a prediction's free speaker/source string to a gold speaker id (DESIGN §2).
+"""Resolving a prediction's free speaker/source string to a gold speaker id.
 
 Order of attempts, first hit wins:
 

@@ -2,27 +2,30 @@
 
 Counts are ``(tp, fp, fn)`` triples that add up (spaCy's ``PRFScore`` idea); precision, recall and
 F1 derive from them, with ``None`` wherever a denominator is zero. :func:`matched_result` turns
-the credit a matching gave each item into a :class:`MetricResult` (per-paragraph counts only when
-the article has several paragraphs); :class:`Tally` accumulates item by item where no matching
-is involved.
+the credit a matching gave each item into a :class:`MetricResult`, :func:`counted_result` the
+paragraphs of counted hits and misses (sets of ids); both count per paragraph only when the
+article has several.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Container, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Container, Iterable, Sequence
 from typing import Any, NamedTuple
+
+import msgspec
 
 JsonItem = dict[str, Any]
 
 _BLANK_LINES = re.compile(r"\n[^\S\n]*\n\s*")
 
 
-@dataclass(frozen=True)
-class Counts:
+class Counts(msgspec.Struct, frozen=True):
     """True positives, false positives and false negatives (fractional for partial credit).
+
+    A frozen struct (cheap to create: scoring makes dozens per document), compared, hashed and
+    shown like a frozen dataclass.
 
     Example:
         >>> c = Counts(3, 1, 0) + Counts(1, 0, 4)
@@ -120,6 +123,21 @@ class Paragraphs:
         starts = self.starts
         return [max(0, bisect.bisect_right(starts, offset) - 1) for offset in offsets]
 
+    def places(self, gold: Sequence[tuple[Any, ...]], pred: Sequence[tuple[Any, ...]]) -> Places:
+        """:class:`Places` of gold and predicted items by their first field, a start offset.
+
+        Example:
+            >>> Paragraphs("One.\\n\\nTwo.").places([(6, 8)], [(0, 2), (2, 4)])
+            Places(gold=[1], pred=[0, 0], paragraphs=2)
+        """
+        if len(self.starts) == 1:
+            return Places([0] * len(gold), [0] * len(pred), 1)
+        return Places(
+            self.indices([item[0] for item in gold]),
+            self.indices([item[0] for item in pred]),
+            len(self.starts),
+        )
+
 
 class Places(NamedTuple):
     """The paragraph of every gold and predicted item of one metric, and how many there are."""
@@ -131,24 +149,25 @@ class Places(NamedTuple):
 
 def matched_result(
     places: Places,
-    gold_credit: Mapping[int, float],
-    pred_credit: Mapping[int, float],
+    matched: Sequence[tuple[Any, ...]],
     false_positives: Sequence[JsonItem],
     false_negatives: Sequence[JsonItem],
+    *,
+    half: Sequence[tuple[Any, ...]] = (),
 ) -> MetricResult:
-    """A metric's result from the credit each matched item got (1, or 0.5 for partial credit).
+    """A metric's result from its (gold, pred, ...) matched pairs: 1 each, 0.5 each in ``half``.
 
-    Items missing from the credit maps got none. Each gold item adds its credit to tp and the
-    rest to fn, each predicted item the rest of its credit to fp, in its own paragraph.
+    Each gold item adds its credit to tp and the rest to fn, each predicted item the rest of its
+    credit to fp, in its own paragraph.
 
     Example:
         >>> places = Places(gold=[0, 1], pred=[1, 1], paragraphs=2)
-        >>> result = matched_result(places, {1: 0.5}, {0: 0.5}, [], [])
+        >>> result = matched_result(places, [], [], [], half=[(1, 0)])
         >>> result.counts, result.by_paragraph[1]
         (Counts(tp=0.5, fp=1.5, fn=1.5), Counts(tp=0.5, fp=1.5, fn=0.5))
     """
     n_gold, n_pred = len(places.gold), len(places.pred)
-    tp = float(sum(gold_credit.values()))
+    tp = len(matched) + 0.5 * len(half)
     total = Counts(tp, n_pred - tp, n_gold - tp)
     if places.paragraphs <= 1:
         by_paragraph: tuple[Counts, ...] = (total,)
@@ -156,11 +175,11 @@ def matched_result(
         tps = [0.0] * places.paragraphs
         fns = _histogram(places.gold, places.paragraphs)
         fps = _histogram(places.pred, places.paragraphs)
-        for g, credit in gold_credit.items():
-            tps[places.gold[g]] += credit
-            fns[places.gold[g]] -= credit
-        for p, credit in pred_credit.items():
-            fps[places.pred[p]] -= credit
+        for credit, pairs in ((1.0, matched), (0.5, half)):
+            for pair in pairs:
+                tps[places.gold[pair[0]]] += credit
+                fns[places.gold[pair[0]]] -= credit
+                fps[places.pred[pair[1]]] -= credit
         by_paragraph = tuple(map(Counts, tps, fps, fns))
     return MetricResult(total, by_paragraph, tuple(false_positives), tuple(false_negatives))
 
@@ -202,40 +221,7 @@ def _histogram(paragraph_of: Sequence[int], paragraphs: int) -> list[float]:
     return counts
 
 
-@dataclass
-class Tally:
-    """Accumulates one metric's counts on one document, per paragraph, with the error items."""
-
-    paragraphs: int
-    tp: list[float] = field(init=False)
-    fp: list[float] = field(init=False)
-    fn: list[float] = field(init=False)
-    false_positives: list[JsonItem] = field(default_factory=list)
-    false_negatives: list[JsonItem] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        n = max(1, self.paragraphs)
-        self.tp, self.fp, self.fn = [0.0] * n, [0.0] * n, [0.0] * n
-
-    def add(self, paragraph: int, *, tp: float = 0, fp: float = 0, fn: float = 0) -> None:
-        """Add counts to one paragraph."""
-        self.tp[paragraph] += tp
-        self.fp[paragraph] += fp
-        self.fn[paragraph] += fn
-
-    def result(self) -> MetricResult:
-        """The finished per-document result."""
-        by_paragraph = tuple(Counts(*t) for t in zip(self.tp, self.fp, self.fn, strict=False))
-        return MetricResult(
-            counts=sum_counts(by_paragraph),
-            by_paragraph=by_paragraph,
-            false_positives=tuple(self.false_positives),
-            false_negatives=tuple(self.false_negatives),
-        )
-
-
-@dataclass(frozen=True)
-class MetricResult:
+class MetricResult(msgspec.Struct, frozen=True):
     """One metric on one document: counts (in total and per paragraph) and the errors themselves."""
 
     counts: Counts

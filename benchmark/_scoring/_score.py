@@ -1,4 +1,4 @@
-"""Scoring one document, one system and many systems (DESIGN §3): the entry points."""
+"""Scoring one document, one system and many systems: the entry points."""
 
 from __future__ import annotations
 
@@ -60,14 +60,11 @@ class DocumentScores:
         )
 
 
-def _triple(counts: Counts) -> tuple[float, float, float]:
-    return (json_number(counts.tp), json_number(counts.fp), json_number(counts.fn))
-
-
 def _metric_detail(result: MetricResult) -> MetricDetail:
+    paragraphs = result.by_paragraph
     return MetricDetail(
-        counts=_triple(result.counts),
-        paragraphs=[_triple(c) for c in result.by_paragraph],
+        counts=(result.counts.tp, result.counts.fp, result.counts.fn),
+        paragraphs=[(c.tp, c.fp, c.fn) for c in paragraphs] if len(paragraphs) > 1 else [],
         false_positives=list(result.false_positives),
         false_negatives=list(result.false_negatives),
     )
@@ -97,15 +94,20 @@ def score_document(gold: Annotation, pred: Annotation | None, text: str) -> Docu
     return DocumentScores(gold.doc_id, metrics, entities.per_type, entities.confusion)
 
 
+def _whole(counts: Counts) -> tuple[float, float, float]:
+    """Counts as results.json shows them: whole numbers as ints, partial credit as floats."""
+    return (json_number(counts.tp), json_number(counts.fp), json_number(counts.fn))
+
+
 def totals_of(counts: Counts, interval: Sequence[float] | None = None) -> MetricTotals:
     """The results.json entry of one metric: scores, counts and the F1 interval."""
-    tp, fp, fn = _triple(counts)
+    tp, fp, fn = _whole(counts)
     ci = (interval[0], interval[1]) if interval is not None else None
     return MetricTotals(counts.precision, counts.recall, counts.f1, tp, fp, fn, ci)
 
 
 def _scores_of(counts: Counts) -> Scores:
-    tp, fp, fn = _triple(counts)
+    tp, fp, fn = _whole(counts)
     return Scores(counts.precision, counts.recall, counts.f1, tp, fp, fn)
 
 

@@ -1,4 +1,4 @@
-"""Extraction systems and their discovery (DESIGN §7).
+"""Extraction systems and their discovery.
 
 Public entry points: :func:`discover_systems`, :func:`load_system` and :class:`SystemInfo`.
 Adapter modules (``rules``, ``spacy_system``, ``llm_system``) are imported only when needed.

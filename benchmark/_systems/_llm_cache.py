@@ -16,9 +16,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
-
-import msgspec
 
 from .._errors import BenchError
 from .._formats import LLM_CACHE_FORMAT, LLMCacheEntry
@@ -52,7 +49,7 @@ class ResponseCache:
         """True when at least one response of this model is recorded."""
         return self.folder.is_dir() and any(self.folder.glob("*/*.json"))
 
-    def lookup(self, request_key: str, endpoint_key: str | None) -> dict[str, Any] | None:
+    def lookup(self, request_key: str, endpoint_key: str | None) -> LLMCacheEntry | None:
         """The recorded entry, or None.
 
         Raises:
@@ -66,15 +63,13 @@ class ResponseCache:
             if not path.is_file():
                 continue
             try:
-                entry = read(path, LLMCacheEntry)
+                return read(path, LLMCacheEntry)
             except BenchError as exc:
                 raise BenchError(f"{exc} (a corrupt llm cache entry: delete it)") from None
-            data: dict[str, Any] = msgspec.to_builtins(entry)
-            return data
         return None
 
-    def store(self, request_key: str, endpoint_key: str, entry: dict[str, Any]) -> Path:
+    def store(self, request_key: str, endpoint_key: str, entry: LLMCacheEntry) -> Path:
         """Record an entry atomically (checked against the model first) and return its path."""
         path = self._path(request_key, endpoint_key)
-        write(path, {"cache_format": CACHE_FORMAT, **entry}, model=LLMCacheEntry)
+        write(path, entry, model=LLMCacheEntry)
         return path

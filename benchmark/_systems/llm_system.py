@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import BenchError
+from .._formats import LLM_CACHE_FORMAT, LLMCacheEntry, LLMRequest, LLMResponse, LLMUsage
 from .._models import Annotation, Document
 from .._system import SystemUnavailable
 from ._llm_cache import ResponseCache, canonical_sha256
@@ -146,6 +147,11 @@ def article_from_messages(messages: Sequence[Mapping[str, Any]]) -> str:
     """
     content = str(messages[-1].get("content", ""))
     return content.split(ARTICLE_HEADER, 1)[-1]
+
+
+def _token_count(value: object) -> int | None:
+    """A token count as an answer reports it: a non-negative int (not a bool), else None."""
+    return value if type(value) is int and 0 <= value <= 2**53 else None
 
 
 def _check_params(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -286,8 +292,8 @@ class LLMSystem:
             entry = self._ask(document, messages)
             if use_cache and endpoint_key is not None:
                 self._cache.store(request_key, endpoint_key, entry)
-        response = entry["response"]
-        data = self._parse_content(document, response["content"], response.get("finish_reason"))
+        response = entry.response
+        data = self._parse_content(document, response.content, response.finish_reason)
         try:
             annotation, stats = build_annotation(data, document)
         except BenchError as exc:
@@ -390,7 +396,7 @@ class LLMSystem:
             payload["response_format"] = {"type": "json_object"}
         return payload
 
-    def _ask(self, document: Document, messages: list[dict[str, str]]) -> dict[str, Any]:
+    def _ask(self, document: Document, messages: list[dict[str, str]]) -> LLMCacheEntry:
         """Call the endpoint; return a cache entry. Falls back on response formats after a 400."""
         if self._client is None:
             raise SystemUnavailable(
@@ -415,7 +421,7 @@ class LLMSystem:
 
     def _entry(
         self, document: Document, body: Mapping[str, Any], mode: str | None
-    ) -> dict[str, Any]:
+    ) -> LLMCacheEntry:
         choices = body.get("choices")
         first = choices[0] if isinstance(choices, list) and choices else None
         message = first.get("message") if isinstance(first, dict) else None
@@ -423,39 +429,34 @@ class LLMSystem:
         finish = first.get("finish_reason") if isinstance(first, dict) else None
         raw_usage = body.get("usage")
         usage = raw_usage if isinstance(raw_usage, dict) else {}
-        prompt = usage.get("prompt_tokens")
-        completion = usage.get("completion_tokens")
-        self._count(
-            prompt=prompt if isinstance(prompt, int) else 0,
-            completion=completion if isinstance(completion, int) else 0,
-        )
+        prompt = _token_count(usage.get("prompt_tokens"))
+        completion = _token_count(usage.get("completion_tokens"))
+        self._count(prompt=prompt or 0, completion=completion or 0)
         if not isinstance(content, str):
             raise BenchError(
                 f"llm answer for {document.doc_id}: no message content "
                 f"(finish_reason={finish!r:.40})"
             )
-        return {
-            "request": {
-                "endpoint": redact_url(self._endpoint or ""),
-                "model": self.model,
-                "temperature": self._settings["temperature"],
-                "max_tokens": self._settings["max_tokens"],
-                "prompt_version": PROMPT_VERSION,
-                "response_format": mode,
-                "article_sha256": document.sha256,
-            },
-            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "response": {
-                "id": body.get("id") if isinstance(body.get("id"), str) else None,
-                "model": body.get("model") if isinstance(body.get("model"), str) else None,
-                "finish_reason": finish if isinstance(finish, str) else None,
-                "content": content,
-                "usage": {
-                    "prompt_tokens": prompt if isinstance(prompt, int) else None,
-                    "completion_tokens": completion if isinstance(completion, int) else None,
-                },
-            },
-        }
+        return LLMCacheEntry(
+            cache_format=LLM_CACHE_FORMAT,
+            request=LLMRequest(
+                endpoint=redact_url(self._endpoint or ""),
+                model=str(self.model),
+                temperature=self._settings["temperature"],
+                max_tokens=self._settings["max_tokens"],
+                prompt_version=PROMPT_VERSION,
+                response_format=mode,
+                article_sha256=document.sha256,
+            ),
+            created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            response=LLMResponse(
+                id=body.get("id") if isinstance(body.get("id"), str) else None,
+                model=body.get("model") if isinstance(body.get("model"), str) else None,
+                finish_reason=finish if isinstance(finish, str) else None,
+                content=content,
+                usage=LLMUsage(prompt_tokens=prompt, completion_tokens=completion),
+            ),
+        )
 
     def _parse_content(self, document: Document, content: str, finish: Any) -> Any:
         text = content.strip()

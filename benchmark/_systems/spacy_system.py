@@ -1,4 +1,4 @@
-"""The ``spacy`` system: spaCy's small English pipeline, loaded offline (DESIGN §7).
+"""The ``spacy`` system: spaCy's small English pipeline, loaded offline.
 
 Entities come from the NER (cleaned, relabelled consistently and linked within the document);
 quotes from quotation marks and the dependency parse (the reporting verb and its subject, with
