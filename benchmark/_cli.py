@@ -17,6 +17,22 @@ from ._errors import BenchError
 _PATH = click.Path(path_type=Path)
 
 
+def _resolve_gold(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+    """``--gold``: a built-in gold set's folder (``_resources.GOLD_SETS``), else the path given."""
+    from ._resources import resolve_gold
+
+    return None if value is None else resolve_gold(value)
+
+
+_GOLD_HELP = (
+    "Gold folder, or a built-in gold set: seed, heldout-dev, heldout-test "
+    "(default: $BENCH_GOLD, else seed; ./NAME for a folder called like a set)."
+)
+_gold_option = click.option(
+    "--gold", "gold_dir", metavar="GOLD", callback=_resolve_gold, help=_GOLD_HELP
+)
+
+
 class _Group(click.Group):
     """Turns :class:`BenchError` and Ctrl-C into one line on stderr and an exit code."""
 
@@ -48,7 +64,7 @@ def cli() -> None:
 
 
 @cli.command("validate")
-@click.option("--gold", "gold_dir", type=_PATH, help="Gold folder (default: the built-in gold).")
+@_gold_option
 @click.option(
     "--predictions",
     "predictions_dir",
@@ -76,6 +92,10 @@ def schema_cmd(write: bool) -> None:
     from ._schema import SCHEMA_PATH, schema_json
 
     if write:
+        from ._resources import checkout_root
+
+        if checkout_root() is None:
+            raise BenchError("bench schema --write: rewrites the committed schema of a checkout")
         atomic_write_text(SCHEMA_PATH, schema_json())
         click.echo(f"wrote {SCHEMA_PATH}")
     else:
@@ -89,7 +109,7 @@ def dataset_group() -> None:
 
 @dataset_group.command("export")
 @click.argument("out_dir", type=_PATH)
-@click.option("--gold", "gold_dir", type=_PATH, help="Gold folder (default: the built-in gold).")
+@_gold_option
 def dataset_export_cmd(out_dir: Path, gold_dir: Path | None) -> None:
     """Save the gold with datasets' save_to_disk (load_from_disk works), with a dataset card."""
     from ._gold import load_gold
@@ -114,12 +134,13 @@ def _err(line: str) -> None:
     multiple=True,
     help="A system to run (repeatable; default: every ready offline system).",
 )
-@click.option("--gold", "gold_dir", type=_PATH, help="Gold folder (default: the built-in gold).")
+@_gold_option
 @click.option(
     "--out",
     "out_dir",
     type=_PATH,
-    help="Run folder (default: runs/<timestamp>, and runs/latest names it).",
+    help="Run folder (default: runs/<timestamp>, and runs/latest names it); must be new, empty "
+    "or a run folder, which is then replaced whole.",
 )
 @click.option(
     "--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core)."
@@ -130,16 +151,17 @@ def _err(line: str) -> None:
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=float,
     default=120.0,
     show_default=True,
-    help="Seconds per document before the system is stopped.",
+    help="Seconds per document before the system is stopped (finite, above 0).",
 )
 @click.option(
     "--systems",
     "systems_dir",
     type=_PATH,
-    help="Folder of system plugins and configs (default: systems/).",
+    help="Folder of system plugins and configs (default: $BENCH_SYSTEMS, else the checkout's "
+    "systems/, else the configs installed with the package).",
 )
 def run_cmd(
     systems: tuple[str, ...],
@@ -185,18 +207,22 @@ def compare_cmd(run_a: Path, run_b: Path, as_json: bool) -> None:
     sys.exit(compare_command(run_a, run_b, as_json=as_json, out=click.echo))
 
 
+_DEFAULT_BASELINE = (
+    "default: $BENCH_BASELINE, else reports/baseline.json in the current folder if there, "
+    "else the checkout's"
+)
+
+
 @cli.command("check")
 @click.argument("run", type=_PATH)
 @click.option(
     "--baseline",
     "baseline_path",
     type=_PATH,
-    default=Path("reports/baseline.json"),
-    show_default=True,
-    help="The baseline to gate against.",
+    help=f"The baseline to gate against ({_DEFAULT_BASELINE}).",
 )
 @click.option("--update", is_flag=True, help="Instead of checking, rewrite the baseline from RUN.")
-def check_cmd(run: Path, baseline_path: Path, update: bool) -> None:
+def check_cmd(run: Path, baseline_path: Path | None, update: bool) -> None:
     """Exit 1 when a gated F1 fell more than its tolerance below the baseline (2: harness error)."""
     from ._run._commands import baseline_command, check_command
 
@@ -211,9 +237,8 @@ def check_cmd(run: Path, baseline_path: Path, update: bool) -> None:
     "--out",
     "out_path",
     type=_PATH,
-    default=Path("reports/baseline.json"),
-    show_default=True,
-    help="Where to write the baseline.",
+    help=f"Where to write the baseline ({_DEFAULT_BASELINE}); a file already there must be a "
+    "baseline.",
 )
 @click.option(
     "--system", "systems", multiple=True, help="Gate only these systems (default: all in the run)."
@@ -221,7 +246,9 @@ def check_cmd(run: Path, baseline_path: Path, update: bool) -> None:
 @click.option(
     "--tolerance", type=float, default=0.02, show_default=True, help="How far each F1 may fall."
 )
-def baseline_cmd(run: Path, out_path: Path, systems: tuple[str, ...], tolerance: float) -> None:
+def baseline_cmd(
+    run: Path, out_path: Path | None, systems: tuple[str, ...], tolerance: float
+) -> None:
     """Write a baseline gating every metric of RUN's systems at their current F1."""
     from ._run._commands import baseline_command
 
@@ -232,7 +259,7 @@ def baseline_cmd(run: Path, out_path: Path, systems: tuple[str, ...], tolerance:
 
 
 @cli.command("score")
-@click.option("--gold", "gold_dir", type=_PATH, help="Gold folder (default: the built-in gold).")
+@_gold_option
 @click.option(
     "--predictions",
     "predictions_dir",
@@ -284,7 +311,9 @@ def score_cmd(
 def report_cmd(run: Path) -> None:
     """Regenerate summary.md and report.html of a run folder from its results.json.
 
-    RUN may also be a ``latest`` pointer file naming the newest run folder.
+    RUN may also be a ``latest`` pointer file naming the newest run folder beside it. Nothing is
+    written unless RUN's results.json and details.jsonl read cleanly; only the two reports are
+    (re)written.
     """
     from ._report import write_reports
     from ._run._runner import resolve_run
@@ -303,7 +332,8 @@ def report_cmd(run: Path) -> None:
     "systems_dir",
     type=_PATH,
     help="Folder of system adapters (*.py) and configurations (*.yaml) "
-    "(default: $BENCH_SYSTEMS, else the checkout's systems/).",
+    "(default: $BENCH_SYSTEMS, else the checkout's systems/, else the configs installed with "
+    "the package).",
 )
 def list_cmd(systems_dir: Path | None) -> None:
     """Systems found (built-in, systems/, entry points) and whether they can run here."""
@@ -313,7 +343,7 @@ def list_cmd(systems_dir: Path | None) -> None:
 
 
 @cli.command("stats")
-@click.option("--gold", "gold_dir", type=_PATH, help="Gold folder (default: the built-in gold).")
+@_gold_option
 def stats_cmd(gold_dir: Path | None) -> None:
     """Counts of the gold per layer and document (the data card's tables)."""
     from ._gold import load_gold

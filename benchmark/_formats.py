@@ -54,11 +54,11 @@ Probability = Annotated[float, msgspec.Meta(ge=0.0, le=1.0)]
 Count = Annotated[float, msgspec.Meta(ge=0.0, le=1e15)]
 Tolerance = Annotated[float, msgspec.Meta(ge=0.0, le=1.0)]
 Sha256 = Annotated[str, msgspec.Meta(pattern="^[0-9a-f]{64}$")]
-Name = Annotated[str, msgspec.Meta(pattern=f"^{SAFE_NAME}$")]
+Name = Annotated[str, msgspec.Meta(pattern=rf"\A{SAFE_NAME}\Z")]
 Whole = Annotated[int, msgspec.Meta(ge=0, le=2**53)]
 
 
-class Strict(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+class Strict(msgspec.Struct, frozen=True, forbid_unknown_fields=True, gc=False):
     """Base of every file model: immutable, unknown fields refused."""
 
 

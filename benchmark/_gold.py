@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
+from . import _resources
 from ._errors import BenchError, Problem
 from ._models import Corpus, Example
+from ._resources import GOLD_ENV as GOLD_ENV
 from ._validate import check_annotation_folder, load_articles
-
-GOLD_ENV = "BENCH_GOLD"
 
 
 def default_gold_dir() -> Path:
-    """The built-in gold folder: ``$BENCH_GOLD``, else the checkout's ``gold/``, else ``./gold``."""
-    if os.environ.get(GOLD_ENV):
-        return Path(os.environ[GOLD_ENV])
-    checkout = Path(__file__).resolve().parent.parent / "gold"
-    return checkout if checkout.is_dir() else Path.cwd() / "gold"
+    """``$BENCH_GOLD``, else the checkout's ``gold/``, else the copy installed with the package."""
+    return _resources.default_gold_dir()
 
 
 def check_gold(gold_dir: Path | None = None) -> tuple[Corpus | None, list[Problem]]:
@@ -50,6 +46,11 @@ def check_gold(gold_dir: Path | None = None) -> tuple[Corpus | None, list[Proble
 def load_gold(gold_dir: str | Path | None = None) -> Corpus:
     """Load the gold corpus (the built-in one by default), checked against its articles.
 
+    Args:
+        gold_dir: a gold folder, or the name of a built-in gold set as a string: ``"seed"``,
+            ``"heldout-dev"`` or ``"heldout-test"`` (None: the default gold, ``$BENCH_GOLD`` or
+            ``seed``).
+
     Raises:
         BenchError: naming the file and field of the first problem.
 
@@ -58,7 +59,7 @@ def load_gold(gold_dir: str | Path | None = None) -> Corpus:
         >>> len(corpus) >= 2
         True
     """
-    corpus, problems = check_gold(Path(gold_dir) if gold_dir is not None else None)
+    corpus, problems = check_gold(_resources.resolve_gold(gold_dir))
     if corpus is None:
         raise BenchError.from_problems(problems)
     return corpus

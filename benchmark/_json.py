@@ -24,6 +24,7 @@ Example:
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import math
@@ -51,6 +52,8 @@ _BOM = b"\xef\xbb\xbf"
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _AT_PATH = re.compile(r" - at `(\$[^`]*)`$")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_PATH_PART = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[('(?:[^'\\]|\\.)*')\]")
+_ON_KEY = re.compile(r" - at `key` in `(\$[^`]*)`$")
 
 
 # --- paths and problems -----------------------------------------------------------------------
@@ -109,6 +112,12 @@ def problem_from_validation(file: str, error: msgspec.ValidationError) -> Proble
     path = found.group(1) if found else "$"
     reason = message[: found.start()] if found else message
     reason = reason.replace("`", "")
+    if "matching regex" in reason and "A-Za-z0-9._-" in reason:
+        reason = re.sub(
+            r"matching regex .*$",
+            "that is a safe name (letters, digits, '.', '_', '-'; starting with a letter or digit)",
+            reason,
+        )
     if reason.startswith("@") and ": " in reason:  # a model's own check, naming where below
         where, reason = reason[1:].split(": ", 1)
         path = path + ("" if where.startswith("[") else ".") + where
@@ -294,9 +303,13 @@ def convert(data: Any, model: type[T], file: str) -> tuple[T | None, list[Proble
     try:
         return msgspec.convert(data, model, strict=True), []
     except msgspec.ValidationError as exc:
+        message = str(exc)
+        on_key = _ON_KEY.search(message)
+        if on_key is not None:  # "... - at `key` in `$.results`": say which key
+            return None, [_key_problem(data, model, message, on_key.group(1), file)]
         problem = problem_from_validation(file, exc)
         if "[...]" in problem.path:
-            problem = Problem(file, _pin_keys(data, model, str(exc)), problem.reason)
+            problem = Problem(file, _pin_keys(data, model, message), problem.reason)
         return None, [problem]
     except UnicodeError:  # a lone surrogate in data that did not come from a file
         return None, [Problem(file, surrogate_path(data) or "$", LONE_SURROGATE)]
@@ -307,14 +320,47 @@ def convert(data: Any, model: type[T], file: str) -> tuple[T | None, list[Proble
 _SEGMENT = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+|\.\.\.)\]")
 
 
-def _pin_keys(data: Any, model: type[Any], message: str) -> str:
+def _key_problem(data: Any, model: type[Any], message: str, where: str, file: str) -> Problem:
+    """The problem of a mapping key that fails its type (msgspec names the mapping, not the key)."""
+    reason = problem_from_validation(file, msgspec.ValidationError(_ON_KEY.sub("", message)))
+    path = _pin_keys(data, model, message, where)
+    parts = _parts(path)
+    mapping = _value_at(data, parts) if parts is not None else None
+    if isinstance(mapping, dict):
+        for key in mapping:
+            trial = _with_value(data, parts or [], {key: mapping[key]})
+            try:
+                msgspec.convert(trial, model, strict=True)
+            except msgspec.ValidationError as exc:
+                if str(exc) == message:
+                    return Problem(file, path, f"key {key!r:.60}: {reason.reason}")
+    return Problem(file, path, f"a key: {reason.reason}")
+
+
+def _parts(path: str) -> list[Any] | None:
+    """The keys and indices of a path written by :func:`json_path` (None if it holds ``[...]``)."""
+    parts: list[Any] = []
+    for match in re.finditer(
+        r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[('(?:[^'\\]|\\.)*')\]", path[1:]
+    ):
+        name, index, quoted = match.groups()
+        if quoted is not None:
+            parts.append(ast.literal_eval(quoted))
+        else:
+            parts.append(name if name is not None else int(index))
+    return None if "[...]" in path else parts
+
+
+def _pin_keys(data: Any, model: type[Any], message: str, where: str | None = None) -> str:
     """The error's path with each ``[...]`` (a mapping key msgspec does not name) replaced by the
     key: the mapping is cut down to one key at a time until the same error comes back."""
-    found = _AT_PATH.search(message)
-    if not found:
-        return "$"
+    if where is None:
+        found = _AT_PATH.search(message)
+        if not found:
+            return "$"
+        where = found.group(1)
     parts: list[Any] = []
-    for match in _SEGMENT.finditer(found.group(1)[1:]):
+    for match in _SEGMENT.finditer(where[1:]):
         name, index = match.groups()
         parts.append(name if name is not None else (... if index == "..." else int(index)))
     concrete: list[Any] = []

@@ -58,7 +58,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini("bench_gate", "Add the regression gate to plain pytest runs.", type="bool")
     parser.addini("bench_baseline", "Baseline of the gate.", default="reports/baseline.json")
-    parser.addini("bench_gold", "Gold folder (default: the built-in gold).", default="")
+    parser.addini(
+        "bench_gold",
+        "Gold folder, or a built-in gold set: seed, heldout-dev, heldout-test (default: seed).",
+        default="",
+    )
     parser.addini("bench_systems_dir", "Folder of system plugins and configs.", default="")
     parser.addini(
         "bench_cache_dir", "Result cache of the bench fixture (default: none).", default=""
@@ -74,6 +78,14 @@ def _base(config: pytest.Config) -> Path:
 def _ini_path(config: pytest.Config, name: str) -> Path | None:
     value = str(config.getini(name) or "").strip()
     return (_base(config) / value) if value else None
+
+
+def _ini_gold(config: pytest.Config) -> Path | None:
+    """``bench_gold``: a built-in gold set's name, else a folder relative to the ini file."""
+    from ._resources import GOLD_SETS, resolve_gold
+
+    value = str(config.getini("bench_gold") or "").strip()
+    return resolve_gold(value) if value in GOLD_SETS else _ini_path(config, "bench_gold")
 
 
 def _gate_wanted(config: pytest.Config) -> bool:
@@ -126,7 +138,7 @@ class _GateRun:
         from ._run._runner import extract_all, plan_systems, score_run
 
         config = self.config
-        gold_dir = _ini_path(config, "bench_gold")
+        gold_dir = _ini_gold(config)
         corpus = load_gold(gold_dir)
         if self.gold_sha256 and corpus.sha256 != self.gold_sha256:
             raise GateFailure(
@@ -260,10 +272,11 @@ class Bench:
         self._corpora: dict[str, Corpus] = {}
 
     def corpus(self, gold: str | Path | None = None) -> Corpus:
-        """The gold corpus (loaded once per folder)."""
+        """The gold corpus (loaded once per folder; ``gold`` may name a built-in gold set)."""
         from ._gold import load_gold
+        from ._resources import resolve_gold
 
-        where = Path(gold) if gold is not None else self.gold_dir
+        where = resolve_gold(gold) if gold is not None else self.gold_dir
         key = str(where)
         if key not in self._corpora:
             self._corpora[key] = load_gold(where)
@@ -314,7 +327,7 @@ class Bench:
 def bench(pytestconfig: pytest.Config) -> Bench:
     """Score a system on the gold: ``bench.score(MySystem())["quotes"]["attribution"]["f1"]``."""
     return Bench(
-        gold_dir=_ini_path(pytestconfig, "bench_gold"),
+        gold_dir=_ini_gold(pytestconfig),
         cache_dir=_ini_path(pytestconfig, "bench_cache_dir"),
         systems_dir=_ini_path(pytestconfig, "bench_systems_dir"),
     )

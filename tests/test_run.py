@@ -85,10 +85,13 @@ def test_second_run_is_served_from_the_cache(env: dict[str, Path]) -> None:
     assert first["results"] == second["results"]
 
 
-def test_no_cache_forces_work(env: dict[str, Path]) -> None:
-    assert bench_run(env, "--system", "finder").exit_code == 0
+def test_no_cache_forces_work_and_refreshes_the_cache(env: dict[str, Path]) -> None:
+    assert bench_run(env, "--system", "finder", "--no-cache").exit_code == 0
+    assert len(calls(env["calls"])) == 3  # nothing cached was served, every result recorded
     assert bench_run(env, "--system", "finder", "--no-cache", out="run2").exit_code == 0
     assert len(calls(env["calls"])) == 6
+    assert bench_run(env, "--system", "finder", out="run3").exit_code == 0
+    assert len(calls(env["calls"])) == 6  # the refreshed entries serve the next run
 
 
 def test_an_interrupted_run_resumes_from_the_cache(

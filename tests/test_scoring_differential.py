@@ -172,7 +172,7 @@ def test_schemes_equal_nervaluate_where_it_is_right() -> None:
 
 def test_micro_over_documents_equals_nervaluate() -> None:
     rng = random.Random(3)
-    docs = []
+    docs: list[tuple[list[Key], list[Key]]] = []
     while len(docs) < 500:
         length = rng.randint(1, 40)
         gold = token_spans(rng, length)

@@ -1,29 +1,48 @@
-"""The counts-only fast paths give exactly what the full matchers give.
+"""The shortcuts of the scoring engine give exactly what the plain algorithms give.
 
 - ``count_entity_schemes`` (counts only) against ``score_entities`` (the path with error lists
   that ``score_document`` and results.json use) and against the sum of ``match_entities``, on
-  random adversarial documents: nested, empty, duplicated and identical spans.
-- ``matching_size`` against ``max_weight_matching`` on random bipartite graphs.
+  random adversarial documents: nested, empty, duplicated and identical spans; the per-type
+  counts ``score_entities`` reads off the global matchings against matching each type alone.
+- ``max_weight_matching`` (lone pairs, stars, the Python port of scipy's solver) against the
+  plain algorithm (every component through ``scipy.optimize.linear_sum_assignment``), choice
+  for choice, on random graphs full of ties; ``assign_max`` against scipy on random matrices.
+- ``matching_size`` against ``max_weight_matching`` on random bipartite graphs; overlap pairs
+  and their split into lone and tangled pairs against brute force.
 - ``score_claims`` with its candidate prefilter against the same function fed the all-pairs
-  weight table; ``score_quotes`` attribution against a brute-force all-pairs filter.
+  weight table; ``normalize_answer`` against its plain definition; ``score_quotes``
+  attribution against a brute-force all-pairs filter.
 """
 
 from __future__ import annotations
 
 import random
+import re
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
 
+import numpy as np
 import pytest
+from scipy.optimize import linear_sum_assignment
 
 from benchmark._models import Annotation, Claim, Entity, Quote, Span, Speaker
 from benchmark._scoring import _claims
-from benchmark._scoring._claims import claim_weight, score_claims
+from benchmark._scoring._claims import claim_weight, normalize_answer, score_claims
 from benchmark._scoring._entities import (
     SCHEMES,
     count_entity_schemes,
     match_entities,
     score_entities,
 )
-from benchmark._scoring._matching import Edge, matching_size, max_weight_matching, overlap_pairs
+from benchmark._scoring._matching import (
+    Edge,
+    assign_max,
+    lone_and_tangled,
+    matching_size,
+    max_weight_matching,
+    overlap_pairs,
+)
 from benchmark._scoring._quotes import score_quotes
 from benchmark._scoring._resolve import SpeakerResolver
 from benchmark._scoring._results import Counts, Paragraphs
@@ -83,6 +102,21 @@ def test_fast_counts_equal_full_path_on_random_documents() -> None:
     assert tangled > 1000  # the matcher's hard case was exercised
 
 
+def test_per_type_counts_equal_matching_each_type_alone() -> None:
+    rng = random.Random(17)
+    for _ in range(2000):
+        gold, pred = random_document(rng)
+        per_type = score_entities(entities(gold), entities(pred), Paragraphs(TEXT)).per_type
+        assert set(per_type) == {k[2] for k in gold + pred}
+        for etype, schemes in per_type.items():
+            g_sub = [k for k in gold if k[2] == etype]
+            p_sub = [k for k in pred if k[2] == etype]
+            for scheme in SCHEMES:
+                tp = sum(e.primary for e in match_entities(g_sub, p_sub, scheme))
+                expected = Counts(tp, len(p_sub) - tp, len(g_sub) - tp)
+                assert schemes[scheme] == expected, (etype, scheme, gold, pred)
+
+
 def test_partial_never_below_any_matching_of_one_and_half_credit() -> None:
     # The global optimum with same-span pairs weighing 1 and other overlaps 0.5, by brute force
     # through max_weight_matching, equals the fast path's exact-first count.
@@ -111,6 +145,80 @@ def test_matching_size_equals_max_weight_matching() -> None:
         rng.shuffle(edges)
         chosen = max_weight_matching([Edge(g, p, 1.0) for g, p in edges])
         assert matching_size(edges) == len(chosen), edges
+
+
+def reference_matching(
+    edges: Sequence[Edge], gold_keys: Sequence[Any], pred_keys: Sequence[Any]
+) -> set[tuple[int, int]]:
+    """The plain algorithm: every connected component through scipy, rows and columns sorted by
+    (key, index), weights primary + epsilon * secondary."""
+    parent: dict[tuple[int, int], tuple[int, int]] = {}
+
+    def find(node: tuple[int, int]) -> tuple[int, int]:
+        while parent.get(node, node) != node:
+            node = parent[node]
+        return node
+
+    for e in edges:
+        a, b = find((0, e.gold)), find((1, e.pred))
+        if a != b:
+            parent[a] = b
+    groups: dict[tuple[int, int], list[Edge]] = {}
+    for e in edges:
+        groups.setdefault(find((0, e.gold)), []).append(e)
+    chosen = set()
+    for component in groups.values():
+        golds = sorted({e.gold for e in component}, key=lambda i: (gold_keys[i], i))
+        preds = sorted({e.pred for e in component}, key=lambda j: (pred_keys[j], j))
+        epsilon = 0.25 / (min(len(golds), len(preds)) + 1)
+        weights = np.zeros((len(golds), len(preds)))
+        for e in component:
+            weights[golds.index(e.gold), preds.index(e.pred)] = e.primary + epsilon * e.secondary
+        for r, c in zip(*linear_sum_assignment(weights, maximize=True), strict=True):
+            if weights[r, c] > 0:
+                chosen.add((golds[r], preds[c]))
+    return chosen
+
+
+def random_tied_graph(rng: random.Random) -> tuple[list[Edge], list[int], list[int]]:
+    """A random bipartite graph with few distinct weights and keys: ties everywhere."""
+    n_gold, n_pred = rng.randint(1, 9), rng.randint(1, 9)
+    if rng.random() < 0.05:
+        n_gold, n_pred = rng.randint(15, 25), rng.randint(15, 25)  # past the Python solver
+    density = rng.random()
+    edges = [
+        Edge(g, p, rng.choice((0.5, 1.0)), rng.choice((0.0, 0.25, 0.5, 1.0, 1 / 3, 2 / 3)))
+        for g in range(n_gold)
+        for p in range(n_pred)
+        if rng.random() < density
+    ]
+    rng.shuffle(edges)
+    gold_keys = [rng.randint(0, 3) for _ in range(n_gold)]
+    pred_keys = [rng.randint(0, 3) for _ in range(n_pred)]
+    return edges, gold_keys, pred_keys
+
+
+def test_max_weight_matching_chooses_as_the_plain_algorithm() -> None:
+    rng = random.Random(19)
+    for _ in range(3000):
+        edges, gold_keys, pred_keys = random_tied_graph(rng)
+        chosen = max_weight_matching(edges, gold_keys.__getitem__, pred_keys.__getitem__)
+        assert {(e.gold, e.pred) for e in chosen} == reference_matching(
+            edges, gold_keys, pred_keys
+        ), (edges, gold_keys, pred_keys)
+
+
+def test_assign_max_equals_scipy_on_tied_matrices() -> None:
+    rng = random.Random(23)
+    for _ in range(20000):
+        rows, cols = rng.randint(1, 7), rng.randint(1, 7)
+        if rng.random() < 0.01:
+            rows, cols = rng.randint(15, 30), rng.randint(15, 30)
+        epsilon = 0.25 / (min(rows, cols) + 1)
+        values = (0.0, 0.5, 1.0, 0.5 + epsilon / 3, 1.0 + epsilon / 2, 1.0 + epsilon)
+        weights = [[rng.choice(values) for _ in range(cols)] for _ in range(rows)]
+        expected = linear_sum_assignment(np.array(weights), maximize=True)
+        assert assign_max(weights) == list(zip(*(a.tolist() for a in expected), strict=True))
 
 
 def test_matching_size_long_chain_has_no_recursion_limit() -> None:
@@ -145,6 +253,13 @@ def test_overlap_pairs_equal_brute_force() -> None:
         )
         assert overlap_pairs(gold, pred) == brute
         assert sorted(overlap_pairs(gold, pred, ordered=False)) == brute
+        lone, tangled = lone_and_tangled(brute)
+        assert {pair for pair in lone} == {
+            (g, p)
+            for g, p in brute
+            if [q for _, q in brute].count(p) == 1 and [h for h, _ in brute].count(g) == 1
+        }
+        assert sorted(lone + tangled) == brute
 
 
 WORDS = ("nato", "budget", "grow", "said", "the", "war", "talks", "", "!")
@@ -184,6 +299,23 @@ def test_claim_prefilter_gives_the_all_pairs_results(monkeypatch: pytest.MonkeyP
         assert fast == reference
         matched += int(fast["matched"].counts.tp)
     assert matched > 100
+
+
+def plain_normalize_answer(text: str) -> tuple[str, ...]:
+    no_punct = "".join(ch for ch in text.lower() if not unicodedata.category(ch).startswith("P"))
+    return tuple(re.sub(r"\b(a|an|the)\b", " ", no_punct).split())
+
+
+def test_normalize_answer_equals_its_plain_definition() -> None:
+    rng = random.Random(29)
+    pieces = [
+        *("a", "an", "the", "The", "AN", "nato", "x_1", "_", "42", "Élan", "straße", "ǅ"),
+        *(" ", " ", "\t", "\n", "\x1c", "\u00a0", "\u2003"),
+        *(",", ".", "'", "’", "«", "—", "-", "(", "!", "$", "+", "<", "^", "`", "|", "~", "\u0301"),
+    ]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert normalize_answer(text) == plain_normalize_answer(text), repr(text)
 
 
 def test_quote_attribution_equals_all_pairs_filter() -> None:

@@ -254,7 +254,7 @@ def test_bench_baseline_refuses_a_run_with_invalid_numbers_and_keeps_the_good_ba
         ("name: x\nadapter: rules\nparams:\n  a: 1\n  a: 2\n", "line 5: duplicated key 'a'"),
         ("name: x\nadapter: rules\nparams: {x: .inf}\n", "$.params: values must be plain JSON"),
         ("name: x\nadapter: rules\nenabled: 'false'\n", "$.enabled: expected bool, got str"),
-        ("name: ../../x\nadapter: rules\n", "$.name: expected str matching"),
+        ("name: ../../x\nadapter: rules\n", "$.name: expected str that is a safe name"),
     ],
 )
 def test_bad_system_configs_are_located_errors(tmp_path: Path, content: str, expected: str) -> None:

@@ -112,8 +112,14 @@ def test_entry_point_is_discovered(monkeypatch: pytest.MonkeyPatch) -> None:
         ("name: bad\nadapter: rules\nenabled: maybe\n", "systems/bad.yaml: $.enabled: expected"),
         ("name: bad\nadapter: rules\nparams: {x: .nan}\n", "systems/bad.yaml: $.params: values"),
         ("name: bad\nadapter: rules\nenabled: 'false'\n", "$.enabled: expected bool, got str"),
-        ("name: ../../x\nadapter: rules\n", "systems/bad.yaml: $.name: expected str matching"),
-        ("name: /etc/x\nadapter: rules\n", "systems/bad.yaml: $.name: expected str matching"),
+        (
+            "name: ../../x\nadapter: rules\n",
+            "systems/bad.yaml: $.name: expected str that is a safe name",
+        ),
+        (
+            "name: /etc/x\nadapter: rules\n",
+            "systems/bad.yaml: $.name: expected str that is a safe name",
+        ),
         ("name: bad\nadapter: rules\nname: good\n", "systems/bad.yaml: line 3: duplicated key"),
     ],
 )

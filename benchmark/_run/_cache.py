@@ -86,7 +86,8 @@ def identity_key(identity: CacheIdentity) -> str:
 
 
 class ResultCache:
-    """Results on disk under ``root/results``; ``ResultCache(None)`` caches nothing.
+    """Results on disk under ``root/results``; ``ResultCache(None)`` caches nothing, and
+    ``read=False`` (``--no-cache``) serves nothing but still records every fresh result.
 
     An entry is served only for the key it records, and only when its recorded identity hashes
     to that key: an entry copied under another system's (or article's) key, a damaged entry or
@@ -104,8 +105,9 @@ class ResultCache:
         True
     """
 
-    def __init__(self, root: Path | None) -> None:
+    def __init__(self, root: Path | None, *, read: bool = True) -> None:
         self.root = Path(root) if root is not None else None
+        self.read = read
 
     @property
     def enabled(self) -> bool:
@@ -121,7 +123,7 @@ class ResultCache:
 
     def get(self, key: str, doc_id: str) -> Annotation | None:
         """The cached prediction of ``key`` (re-labelled with ``doc_id``), or None on a miss."""
-        if self.root is None:
+        if self.root is None or not self.read:
             return None
         path = self.path(key)
         try:

@@ -20,6 +20,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -164,10 +165,51 @@ def check_gold_matches(baseline: LoadedBaseline, results: Results, run: Path) ->
     if baseline.gold_sha256 and baseline.gold_sha256 != run_gold:
         raise _harness_error(
             f"{baseline.path}: $.gold_sha256: {baseline.gold_sha256[:12]}… differs from "
-            f"{results_path(run)}'s gold {run_gold[:12]}… (the run scored other gold than the "
-            "baseline: check the run's --gold; refresh the baseline with `bench baseline RUN` "
-            "only if the gold itself changed)"
+            f"{results_path(run)}'s gold {run_gold[:12]}… ({_gold_hint(results, baseline)})"
         )
+
+
+def other_gold_folder(results: Results) -> str | None:
+    """The gold folder a run scored when it is not the default gold (else None).
+
+    A run that recorded no folder (the pytest fixture's) counts as one of the default gold.
+    """
+    from .._gold import default_gold_dir
+
+    recorded = results.provenance.gold_dir
+    if not recorded:
+        return None
+    default = default_gold_dir()
+    try:
+        if Path(recorded).samefile(default):
+            return None
+    except OSError:  # one of them is gone: compare the paths
+        if os.path.abspath(recorded) == os.path.abspath(default):
+            return None
+    return recorded
+
+
+def _gold_hint(results: Results, baseline: LoadedBaseline) -> str:
+    """What a gold mismatch means, without inviting a baseline made from the wrong gold."""
+    from .._gold import default_gold_dir, load_gold
+
+    other = other_gold_folder(results)
+    if other is not None:
+        return (
+            f"the run scored another gold folder, {other}, not the default gold "
+            f"{default_gold_dir()}: run again on the default gold, or gate it against a baseline "
+            "made on that gold; do not refresh the baseline from this run"
+        )
+    try:
+        now = load_gold().sha256
+    except BenchError:
+        now = None
+    if now == baseline.gold_sha256:
+        return "the run was made on an older version of the default gold: run again"
+    return (
+        "the default gold changed since the baseline was made: if that change is intended, "
+        "refresh the baseline with `bench baseline RUN`"
+    )
 
 
 def check_run(results: Results, baseline: LoadedBaseline) -> CheckReport:

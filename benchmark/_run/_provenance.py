@@ -39,8 +39,13 @@ def package_version() -> str:
 
 
 def git_commit(where: Path | None = None) -> str | None:
-    """``git rev-parse HEAD`` of the checkout holding the package (None when there is none)."""
-    folder = where or Path(__file__).resolve().parent.parent.parent
+    """``git rev-parse HEAD`` of the checkout the package runs from (None for an installed
+    package: the folder above site-packages may be the user's own repository)."""
+    from .._resources import checkout_root
+
+    folder = where or checkout_root()
+    if folder is None:
+        return None
     try:
         done = subprocess.run(
             ["git", "rev-parse", "HEAD"],

@@ -7,7 +7,7 @@ compare``, ``bench check`` and ``bench report`` read).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +49,7 @@ def score_to_results(
     errors: Mapping[str, Mapping[str, str]] | None = None,
     skipped: Mapping[str, str] | None = None,
     usage: Mapping[str, Mapping[str, float]] | None = None,
-) -> tuple[Results, list[DocumentDetail]]:
+) -> tuple[Results, Iterator[DocumentDetail]]:
     """Score systems' predictions (system -> doc id -> annotation) on a corpus: the results.json
     and details.jsonl of a run or of ``bench score`` (the one place both are made)."""
     from .._scoring import score_results
@@ -72,7 +72,7 @@ def score_to_results(
         skipped=dict(skipped or {}),
         usage={name: dict(figures) for name, figures in sorted((usage or {}).items())},
     )
-    return results, scored.details
+    return results, scored.details()
 
 
 def score_folders(
@@ -82,7 +82,7 @@ def score_folders(
     samples: int = 1000,
     seed: int = 0,
     command: str | None = None,
-) -> tuple[Results, list[DocumentDetail]]:
+) -> tuple[Results, Iterator[DocumentDetail]]:
     """Score every system folder found under ``predictions_dir`` against the gold."""
     root = Path(gold_dir) if gold_dir is not None else default_gold_dir()
     corpus = load_gold(root)

@@ -9,7 +9,7 @@ with the same seed share their resamples, which is what makes the comparison pai
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from .._errors import BenchError
@@ -72,32 +72,46 @@ def f1_interval(unit_counts: FloatArray, weights: FloatArray) -> list[float] | N
     return percentile_interval(resampled_f1(unit_counts, weights))
 
 
-def unit_arrays(details: Sequence[DocumentDetail], unit: str) -> dict[tuple[str, str], FloatArray]:
-    """Every metric's ``(units, 3)`` count matrix over documents or paragraphs, in the order of
-    ``details``: what the intervals and the paired comparison resample. A document whose
-    ``paragraphs`` is empty is one paragraph."""
+UnitRow = tuple[str, str, Any, Sequence[Any]]
+"""``(layer, metric, counts, paragraph counts)`` of one document: counts are ``(tp, fp, fn)``
+triples or :class:`~benchmark._scoring.Counts`; no paragraph counts means one paragraph."""
+
+
+def _triple(counts: Any) -> tuple[float, float, float]:
+    return counts if isinstance(counts, tuple) else (counts.tp, counts.fp, counts.fn)
+
+
+def unit_arrays(rows: Iterable[UnitRow], unit: str) -> dict[tuple[str, str], FloatArray]:
+    """Every metric's ``(units, 3)`` count matrix over documents or paragraphs, in row order:
+    what the intervals and the paired comparison resample."""
     import numpy as np
 
-    rows: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
+    table: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
+    for layer, metric, counts, paragraphs in rows:
+        key = (layer, metric)
+        slot = table.get(key)
+        if slot is None:
+            slot = table[key] = []
+        if unit == "paragraph" and len(paragraphs) > 1:
+            slot.extend(map(_triple, paragraphs))
+        else:
+            slot.append(_triple(counts))
+    return {key: np.array(value, dtype=float).reshape(-1, 3) for key, value in table.items()}
+
+
+def detail_rows(details: Iterable[DocumentDetail]) -> Iterator[UnitRow]:
+    """The unit rows of ``details.jsonl`` lines."""
     for detail in details:
         for layer, metrics in detail.metrics.items():
             for metric, data in metrics.items():
-                key = (layer, metric)
-                slot = rows.get(key)
-                if slot is None:
-                    slot = rows[key] = []
-                if unit == "paragraph" and data.paragraphs:
-                    slot.extend(data.paragraphs)
-                else:
-                    slot.append(data.counts)
-    return {key: np.array(value, dtype=float).reshape(-1, 3) for key, value in rows.items()}
+                yield layer, metric, data.counts, data.paragraphs
 
 
 def system_intervals(
-    details: Sequence[DocumentDetail], unit: str, samples: int, seed: int
+    rows: Iterable[UnitRow], unit: str, samples: int, seed: int
 ) -> dict[tuple[str, str], list[float] | None]:
     """The F1 interval of every metric (None for all when ``samples`` is 0)."""
-    arrays = unit_arrays(details, unit)
+    arrays = unit_arrays(rows, unit)
     if samples <= 0:
         return dict.fromkeys(arrays)
     weights: FloatArray | None = None
@@ -134,8 +148,8 @@ def compare_scores(
     if [d.doc_id for d in a_sorted] != [d.doc_id for d in b_sorted]:
         raise BenchError("compare: the two runs were scored on different documents")
     unit = bootstrap_unit(len(a_sorted))
-    a_units = unit_arrays(a_sorted, unit)
-    b_units = unit_arrays(b_sorted, unit)
+    a_units = unit_arrays(detail_rows(a_sorted), unit)
+    b_units = unit_arrays(detail_rows(b_sorted), unit)
     out: dict[str, dict[str, dict[str, Any]]] = {}
     weights: FloatArray | None = None
     for key in sorted(set(a_units) & set(b_units)):

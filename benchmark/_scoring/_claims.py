@@ -9,6 +9,9 @@
   number of pairs (ties: total weight).
 - ``attributed``: the same, over the pairs whose ``source`` also resolves to the gold source
   (``"author"`` accepted), maximising the number of correctly attributed pairs.
+
+Error lists are sorted by the items' fields (text, source, kind, then the resolved id of
+predictions), so their order never depends on the order of the input.
 """
 
 from __future__ import annotations
@@ -16,18 +19,20 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import filterfalse
 from operator import itemgetter
 
 from .._models import Claim
-from ._matching import Edge, max_weight_matching, overlap_pairs
+from ._matching import max_weight_matching, overlap_pairs
 from ._resolve import SpeakerResolver
 from ._results import (
     JsonItem,
     MetricResult,
     Paragraphs,
     Places,
+    empty_result,
     matched_result,
     optional_key,
     unmatched_in_any,
@@ -58,6 +63,10 @@ class _Unpunctuate(dict[int, "int | None"]):
 _UNPUNCTUATE = _Unpunctuate()
 
 
+_ASCII_PUNCTUATION = bytes(c for c in range(128) if unicodedata.category(chr(c)).startswith("P"))
+_ARTICLE_WORDS = frozenset({"a", "an", "the"})
+
+
 @lru_cache(maxsize=4096)
 def normalize_answer(text: str) -> Tokens:
     """SQuAD normalisation as tokens: lowercase, no punctuation, no articles, whitespace split.
@@ -66,8 +75,24 @@ def normalize_answer(text: str) -> Tokens:
         >>> normalize_answer("The Alliance’s budget, a record!")
         ('alliances', 'budget', 'record')
     """
-    no_punct = text.lower().translate(_UNPUNCTUATE)
+    lowered = text.lower()
+    if lowered.isascii():
+        no_punct = lowered.encode("ascii").translate(None, _ASCII_PUNCTUATION).decode("ascii")
+    else:
+        no_punct = lowered.translate(_UNPUNCTUATE)
+    tokens = no_punct.split()
+    if "".join(tokens).isalnum():  # word characters only: the articles are whole tokens
+        return tuple(filterfalse(_ARTICLE_WORDS.__contains__, tokens))
     return tuple(_ARTICLES.sub(" ", no_punct).split())
+
+
+Bag = tuple[Tokens, frozenset[str]]
+"""A normalised text: its tokens and the set of them."""
+
+
+def _bag(text: str) -> Bag:
+    tokens = normalize_answer(text)
+    return tokens, frozenset(tokens)
 
 
 def token_f1(prediction: str, reference: str) -> float:
@@ -77,35 +102,40 @@ def token_f1(prediction: str, reference: str) -> float:
         >>> token_f1("ACME will grow", "the ACME group will grow")
         0.8571428571428571
     """
-    return _tokens_f1(normalize_answer(prediction), normalize_answer(reference))
+    return _bag_f1(_bag(prediction), _bag(reference))
 
 
-def _tokens_f1(pred: Tokens, ref: Tokens) -> float:
-    """Token F1 of two normalised texts."""
-    if not pred or not ref:
-        return float(pred == ref)
-    pred_set, ref_set = set(pred), set(ref)
-    if len(pred_set) == len(pred) and len(ref_set) == len(ref):
+def _bag_f1(pred: Bag, ref: Bag) -> float:
+    """Token F1 of two normalised texts (repeated tokens count as often as both hold them)."""
+    (pred_tokens, pred_set), (ref_tokens, ref_set) = pred, ref
+    if not pred_tokens or not ref_tokens:
+        return float(pred_tokens == ref_tokens)
+    if len(pred_set) == len(pred_tokens) and len(ref_set) == len(ref_tokens):
         same = len(pred_set & ref_set)
     else:
-        same = sum((Counter(pred) & Counter(ref)).values())
+        same = sum((Counter(pred_tokens) & Counter(ref_tokens)).values())
     if same == 0:
         return 0.0
-    precision, recall = same / len(pred), same / len(ref)
+    precision, recall = same / len(pred_tokens), same / len(ref_tokens)
     return 2 * precision * recall / (precision + recall)
 
 
 def claim_weight(pred: Claim, gold: Claim) -> float:
     """Best token F1 of the predicted text against the gold text and its paraphrases."""
-    return _best_f1(normalize_answer(pred.text), _references(gold))
+    return _best_f1(_bag(pred.text), _references(gold))
 
 
-def _references(gold: Claim) -> list[Tokens]:
-    return [normalize_answer(ref) for ref in (gold.text, *gold.paraphrases)]
+def _references(gold: Claim) -> list[Bag]:
+    return [_bag(ref) for ref in (gold.text, *gold.paraphrases)]
 
 
-def _best_f1(pred: Tokens, references: Sequence[Tokens]) -> float:
-    return max(_tokens_f1(pred, ref) for ref in references)
+def _best_f1(pred: Bag, references: Sequence[Bag]) -> float:
+    best = 0.0
+    for ref in references:
+        f1 = _bag_f1(pred, ref)
+        if f1 > best:
+            best = f1
+    return best
 
 
 def _eligible(pred: Claim, gold: Claim, weight: float) -> bool:
@@ -119,15 +149,18 @@ def _eligible(pred: Claim, gold: Claim, weight: float) -> bool:
 class _TokenIndex:
     """Which gold claims (of a chosen subset) have a text or paraphrase holding each token."""
 
-    def __init__(self, references: Sequence[Sequence[Tokens]], golds: Sequence[int]) -> None:
+    def __init__(self, references: Sequence[Sequence[Bag]], golds: Iterable[int]) -> None:
         self.by_token: dict[str, set[int]] = {}
         self.with_empty_ref: set[int] = set()
         for g in golds:
-            for tokens in references[g]:
+            for tokens, _ in references[g]:
                 if not tokens:
                     self.with_empty_ref.add(g)
                 for token in tokens:
                     self.by_token.setdefault(token, set()).add(g)
+
+    def __bool__(self) -> bool:
+        return bool(self.by_token or self.with_empty_ref)
 
     def sharing(self, tokens: Tokens) -> set[int]:
         """The gold claims whose token F1 with ``tokens`` may be above 0."""
@@ -156,7 +189,7 @@ def _candidate_weights(
         {(0, 0): 0.4}
     """
     references = [_references(claim) for claim in gold]
-    pred_tokens = [normalize_answer(claim.text) for claim in pred]
+    pred_bags = [_bag(claim.text) for claim in pred]
     gold_span_owner = [g for g, c in enumerate(gold) for _ in c.evidence]
     pred_span_owner = [p for p, c in enumerate(pred) for _ in c.evidence]
     candidates = {
@@ -168,14 +201,16 @@ def _candidate_weights(
         )
     }
     # Without evidence on both sides, a pair is a candidate when the texts share a token.
-    no_evidence = [g for g, claim in enumerate(gold) if not claim.evidence]
-    every_gold = _TokenIndex(references, range(len(gold))) if pred else None
-    gold_without = _TokenIndex(references, no_evidence) if no_evidence else None
+    indexes: dict[bool, _TokenIndex] = {}  # by whether the prediction gives evidence
     for p, claim in enumerate(pred):
-        index = every_gold if not claim.evidence else gold_without
-        if index is not None:
-            candidates.update((g, p) for g in index.sharing(pred_tokens[p]))
-    return {(g, p): _best_f1(pred_tokens[p], references[g]) for g, p in sorted(candidates)}
+        with_evidence = bool(claim.evidence)
+        if with_evidence not in indexes:
+            golds = (g for g, c in enumerate(gold) if not (with_evidence and c.evidence))
+            indexes[with_evidence] = _TokenIndex(references, golds)
+        index = indexes[with_evidence]
+        if index:
+            candidates.update((g, p) for g in index.sharing(pred_bags[p][0]))
+    return {(g, p): _best_f1(pred_bags[p], references[g]) for g, p in sorted(candidates)}
 
 
 def _item(claim: Claim, **extra: object) -> JsonItem:
@@ -190,6 +225,8 @@ def score_claims(
 ) -> dict[str, MetricResult]:
     """Both claim metrics on one document.
 
+    Error items are shared between the metrics of a document: read them, never change them.
+
     Example:
         >>> from benchmark._models import Annotation, Speaker
         >>> resolver = SpeakerResolver(Annotation("d", "", speakers=(Speaker("Ann", "ann"),)))
@@ -199,14 +236,16 @@ def score_claims(
         >>> results["matched"].counts.tp, results["attributed"].false_positives
         (1.0, ({'text': 'prices will rise', 'source': 'Bob', 'kind': 'plan', 'resolved': None},))
     """
+    if not gold and not pred:
+        return dict.fromkeys(CLAIM_METRICS, empty_result(len(paragraphs)))
     weights = _candidate_weights(gold, pred)
     resolved = [resolver.resolve(p.source, allow_author=True) for p in pred]
     edges = [
-        Edge(g, p, 1.0, weight)
+        (g, p, 1.0, weight)
         for (g, p), weight in weights.items()
         if weight >= MIN_WEIGHT and _eligible(pred[p], gold[g], weight)
     ]
-    attributable = [e for e in edges if resolved[e.pred] == gold[e.gold].source]
+    attributable = [e for e in edges if resolved[e[1]] == gold[e[0]].source]
 
     def gold_key(g: int) -> str:
         return repr(gold[g])
@@ -218,26 +257,33 @@ def score_claims(
         "matched": max_weight_matching(edges, gold_key, pred_key),
         "attributed": max_weight_matching(attributable, gold_key, pred_key),
     }
+    gold_matched = {metric: set(map(_GOLD, chosen)) for metric, chosen in matchings.items()}
+    pred_matched = {metric: set(map(_PRED, chosen)) for metric, chosen in matchings.items()}
+    gold_items = {
+        g: _item(gold[g])
+        for g in unmatched_in_any(
+            len(gold),
+            list(gold_matched.values()),
+            lambda g: (gold[g].text, gold[g].source, gold[g].kind),
+        )
+    }
+    pred_items = {
+        p: _item(pred[p], resolved=resolved[p])
+        for p in unmatched_in_any(
+            len(pred),
+            list(pred_matched.values()),
+            lambda p: (pred[p].text, pred[p].source, pred[p].kind, optional_key(resolved[p])),
+        )
+    }
     places = _places(gold, pred, weights, paragraphs)
-    gold_errors = unmatched_in_any(
-        len(gold),
-        [set(map(_GOLD, chosen)) for chosen in matchings.values()],
-        lambda g: (gold[g].text, gold[g].source, gold[g].kind),
-    )
-    pred_errors = unmatched_in_any(
-        len(pred),
-        [set(map(_PRED, chosen)) for chosen in matchings.values()],
-        lambda p: (pred[p].text, pred[p].source, pred[p].kind, optional_key(resolved[p])),
-    )
     results: dict[str, MetricResult] = {}
     for metric, chosen in matchings.items():
-        gold_matched = set(map(_GOLD, chosen))
-        pred_matched = set(map(_PRED, chosen))
+        found_gold, found_pred = gold_matched[metric], pred_matched[metric]
         results[metric] = matched_result(
             places,
             chosen,
-            [_item(pred[p], resolved=resolved[p]) for p in pred_errors if p not in pred_matched],
-            [_item(gold[g]) for g in gold_errors if g not in gold_matched],
+            [item for p, item in pred_items.items() if p not in found_pred],
+            [item for g, item in gold_items.items() if g not in found_gold],
         )
     return results
 

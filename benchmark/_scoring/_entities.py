@@ -14,15 +14,19 @@ Scheme by scheme, one-to-one and order-independent:
 With fractional credit, ``fp = predicted - tp`` and ``fn = gold - tp`` so that P = tp / predicted
 and R = tp / gold, exactly nervaluate's figures.
 
-One engine, :func:`match_spans`, matches a document under every scheme at once: same-span and
-same-key pairs by dictionary lookup, the overlap pairs once, split once into lone pairs (a
-component of their own, decided by comparing the two keys) and tangled ones (matched per
-component by :func:`~._matching.max_weight_matching`). :func:`score_entities` (results, error
-lists, per-type counts, confusion), :func:`count_entity_schemes` (micro counts) and
+One engine, :func:`match_spans`, matches a document under every scheme at once. It finds the
+overlap pairs once and splits them once into lone pairs (a component of their own: the two keys
+decide every scheme) and tangled components (matched per scheme by
+:func:`~._matching.max_weight_matching`); same-span pairs outside lone pairs (duplicated or
+empty spans) come from a dictionary lookup. :func:`score_entities` (results, error lists,
+per-type counts, confusion), :func:`count_entity_schemes` (micro counts) and
 :func:`match_entities` (one scheme's pairs) all read its result. Per-type counts need no
 matching of their own: restricted to one type, ``strict`` and ``exact`` both count that type's
 strict pairs, ``type`` components are type-homogeneous, and ``partial`` is the type's strict
 pairs plus 0.5 x a maximum matching of its leftover same-type overlaps.
+
+Error lists are sorted by the items' fields (offsets, text, type, then credit and id), so their
+order never depends on the order of the input.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import pairwise, repeat
 from operator import itemgetter
 
 from .._models import ENTITY_TYPES, Entity
@@ -75,8 +79,8 @@ class EntityMatches:
 
     ``partial`` credits the ``exact`` pairs 1 and the ``half`` pairs 0.5. ``typed_half`` are
     the half pairs of one type that are a component of the overlap graph on their own, and
-    ``tangled`` the components of more than one overlap pair; ``gold_order``/``pred_order`` the
-    indices of each side sorted by span; ``unique_spans`` is False when a side holds a span twice.
+    ``tangled`` the components of more than one overlap pair; ``gold_spans``/``pred_spans``
+    each side's spans (with their order). :func:`match_spans` fills the lists.
     """
 
     strict: list[Pair]
@@ -85,9 +89,8 @@ class EntityMatches:
     type: list[Pair]
     typed_half: list[Pair]
     tangled: list[list[Pair]]
-    gold_order: list[int]
-    pred_order: list[int]
-    unique_spans: bool
+    gold_spans: SortedSpans
+    pred_spans: SortedSpans
 
     def tp(self, scheme: str) -> float:
         """The true-positive credit of one scheme.
@@ -122,17 +125,7 @@ def match_spans(gold: Sequence[EntityKey], pred: Sequence[EntityKey]) -> EntityM
     gold_spans = SortedSpans([(s, e) for s, e, _ in gold])
     pred_spans = SortedSpans([(s, e) for s, e, _ in pred])
     lone, rest = lone_and_tangled(sorted_overlaps(gold_spans, pred_spans))
-    matches = EntityMatches(
-        [],
-        [],
-        [],
-        [],
-        [],
-        components(rest),
-        gold_spans.order,
-        pred_spans.order,
-        gold_spans.unique and pred_spans.unique,
-    )
+    matches = EntityMatches([], [], [], [], [], components(rest), gold_spans, pred_spans)
     _add_lone(matches, gold, pred, lone)
     # Other same-span pairs can only be among the mentions of tangled components (a span
     # twice on a side) and among empty spans (which overlap nothing).
@@ -222,10 +215,8 @@ def _match_tangled(
     """Maximum-weight matching of some tangled overlap pairs, ties to the larger total IoU."""
     if len(pairs) <= 1:
         return list(pairs)
-    edges = [Edge(g, p, credit, _iou(gold[g], pred[p])) for g, p in pairs]
-    return [
-        (e.gold, e.pred) for e in max_weight_matching(edges, gold.__getitem__, pred.__getitem__)
-    ]
+    edges = [(g, p, credit, _iou(gold[g], pred[p])) for g, p in pairs]
+    return [(e[0], e[1]) for e in max_weight_matching(edges, gold.__getitem__, pred.__getitem__)]
 
 
 def _iou(a: EntityKey, b: EntityKey) -> float:
@@ -312,8 +303,8 @@ def score_entities(
     pred_keys = [(e.start, e.end, e.type) for e in pred]
     matches = match_spans(gold_keys, pred_keys)
     places = paragraphs.places(gold_keys, pred_keys)
-    gold_side = _Side(gold, matches, _GOLD, matches.gold_order)
-    pred_side = _Side(pred, matches, _PRED, matches.pred_order)
+    gold_side = _Side(gold, matches, _GOLD, matches.gold_spans)
+    pred_side = _Side(pred, matches, _PRED, matches.pred_spans)
     metrics: dict[str, MetricResult] = {}
     for scheme in SCHEMES:
         full, half = (
@@ -345,7 +336,7 @@ class _Side:
         entities: Sequence[Entity],
         matches: EntityMatches,
         side: itemgetter[int],
-        span_order: list[int],
+        spans: SortedSpans,
     ) -> None:
         self.entities = entities
         self.matched = {
@@ -353,11 +344,9 @@ class _Side:
             for scheme in ("strict", "exact", "half", "type")
         }
         everywhere = self.matched["strict"] & self.matched["exact"] & self.matched["type"]
-        self.candidates = [i for i in span_order if i not in everywhere]
+        self.candidates = [i for i in spans.order if i not in everywhere]
         self.tied = False
-        if not matches.unique_spans and len(
-            {(entities[i].start, entities[i].end) for i in self.candidates}
-        ) < len(self.candidates):
+        if len({spans.spans[i] for i in self.candidates}) < len(self.candidates):
             keyed = sorted(
                 (entities[i].start, entities[i].end, entities[i].text, entities[i].type, i)
                 for i in self.candidates
@@ -448,10 +437,10 @@ def _per_type(
     half = _per_type_half(gold_types, pred_types, matches)
     per_type: dict[str, dict[str, Counts]] = {}
     for etype in sorted(n_gold.keys() | n_pred.keys()):
-        n_g, n_p = n_gold[etype], n_pred[etype]
-        exact = float(strict[etype])
-        partial = exact + 0.5 * half[etype]
-        typed = float(same_type[etype])
+        n_g, n_p = n_gold.get(etype, 0), n_pred.get(etype, 0)
+        exact = float(strict.get(etype, 0))
+        partial = exact + 0.5 * half.get(etype, 0)
+        typed = float(same_type.get(etype, 0))
         same_span = Counts(exact, n_p - exact, n_g - exact)
         per_type[etype] = {
             "strict": same_span,
@@ -475,10 +464,14 @@ def _per_type_half(
         gold_taken = set(map(_GOLD, matches.strict))
         pred_taken = set(map(_PRED, matches.strict))
         for component in matches.tangled:
+            free = [
+                (g, p)
+                for g, p in component
+                if gold_types[g] == pred_types[p] and g not in gold_taken and p not in pred_taken
+            ]
             by_type: dict[str, list[Pair]] = {}
-            for g, p in component:
-                if gold_types[g] == pred_types[p] and g not in gold_taken and p not in pred_taken:
-                    by_type.setdefault(gold_types[g], []).append((g, p))
+            for g, p in free:
+                by_type.setdefault(gold_types[g], []).append((g, p))
             for etype, pairs in by_type.items():
                 half[etype] += matching_size(pairs)
     return half
@@ -500,8 +493,8 @@ def _confusion(
             strict=True,
         )
     )
-    for g in gold_side.unmatched():
-        confusion[(gold_types[g], NONE_LABEL)] += 1
-    for p in pred_side.unmatched():
-        confusion[(NONE_LABEL, pred_types[p])] += 1
+    missed = map(gold_types.__getitem__, gold_side.unmatched())
+    spurious = map(pred_types.__getitem__, pred_side.unmatched())
+    confusion.update(zip(missed, repeat(NONE_LABEL), strict=False))
+    confusion.update(zip(repeat(NONE_LABEL), spurious, strict=False))
     return confusion

@@ -3,10 +3,15 @@
 Every layer matches gold and predicted items through :func:`max_weight_matching`. It splits the
 candidate pairs into connected components (:func:`lone_and_tangled`, :func:`components`): a
 component with one pair is matched at once (the common case: each gold span overlaps one
-predicted span); a larger one is solved exactly by :func:`assign_max`, the shortest augmenting
-path algorithm of ``scipy.optimize.linear_sum_assignment`` (Crouse 2016), run in Python on small
-components (the same steps, so the same choice among equal optima, without importing scipy) and
-by scipy itself on large ones. The result never depends on the order of the inputs.
+predicted span); a star (one item against several) keeps its heaviest pair; any other component
+is solved exactly by :func:`assign_max`, the shortest augmenting path algorithm of
+``scipy.optimize.linear_sum_assignment`` (Crouse 2016), run in Python on small components (the
+same steps, so the same choice among equal optima, without importing scipy) and by scipy itself
+on large ones. The result never depends on the order of the inputs.
+
+Candidate pairs of spans come from :func:`overlap_pairs` (:func:`sorted_overlaps` when the
+caller keeps the :class:`SortedSpans`): binary searches when one side's spans are disjoint, a
+sweep otherwise.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
 from itertools import count, repeat
-from operator import eq, itemgetter, le, lt, sub
+from operator import itemgetter, le, lt, sub
 from typing import Any, NamedTuple, TypeVar
 
 Interval = tuple[int, int]
@@ -37,6 +42,7 @@ class Edge(NamedTuple):
 
     ``primary`` is what the metric counts (1 for a match, 0.5 for partial credit); ``secondary``
     in [0, 1] (e.g. the IoU) only chooses among assignments with the same primary total.
+    The matchers take any tuple of these four (a plain tuple is cheaper to make).
     """
 
     gold: int
@@ -45,13 +51,18 @@ class Edge(NamedTuple):
     secondary: float = 0.0
 
 
+WeightedPair = tuple[int, int, float, float]
+EdgeT = TypeVar("EdgeT", bound=WeightedPair)
+"""An :class:`Edge`, or a plain ``(gold, pred, primary, secondary)`` tuple."""
+
+
 class SortedSpans:
     """Spans sorted by (start, end), with what the overlap search needs to know about them.
 
     Example:
         >>> spans = SortedSpans([(4, 6), (0, 9), (4, 5)])
-        >>> spans.order, spans.starts, spans.nonempty, spans.disjoint, spans.unique
-        ([1, 2, 0], [0, 4, 4], True, False, True)
+        >>> spans.order, spans.starts, spans.nonempty, spans.disjoint
+        ([1, 2, 0], [0, 4, 4], True, False)
     """
 
     def __init__(self, spans: Sequence[Interval]) -> None:
@@ -65,8 +76,6 @@ class SortedSpans:
         """No span is empty."""
         self.disjoint = self.nonempty and all(map(le, self.ends, self.starts[1:]))
         """No span is empty and none overlaps another."""
-        self.unique = self.disjoint or not any(map(eq, ordered, ordered[1:]))
-        """No span occurs twice."""
 
     def empty(self) -> list[int]:
         """The indices of the empty spans.
@@ -111,7 +120,8 @@ def _overlaps_with_disjoint(side: SortedSpans, disjoint: SortedSpans) -> list[tu
     """Overlap pairs of one side's spans with spans that do not overlap each other.
 
     Those ascend in both starts and ends, so the ones overlapping ``[start, end)`` are one run
-    found by two binary searches: those ending after ``start`` and starting before ``end``.
+    of positions ``[low, high)`` found by two binary searches: those ending after ``start`` and
+    starting before ``end``.
     """
     spans, order = side.spans, disjoint.order
     lows = list(map(bisect_right, repeat(disjoint.ends), map(_FIRST, spans)))
@@ -292,8 +302,8 @@ def _augmenting_matching_size(adjacency: dict[int, list[int]]) -> int:
 
 
 def max_weight_matching(
-    edges: Sequence[Edge], gold_key: KeyOf | None = None, pred_key: KeyOf | None = None
-) -> list[Edge]:
+    edges: Sequence[EdgeT], gold_key: KeyOf | None = None, pred_key: KeyOf | None = None
+) -> list[EdgeT]:
     """The one-to-one set of edges with the largest total ``primary`` (ties: largest secondary).
 
     ``gold_key``/``pred_key`` (sortable descriptions of the items by index, e.g. their spans)
@@ -325,37 +335,37 @@ def _star_center(pairs: Sequence[tuple[Any, ...]]) -> int | None:
     return None
 
 
-def _assign(component: list[Edge], gold_key: KeyOf | None, pred_key: KeyOf | None) -> list[Edge]:
+def _assign(component: list[EdgeT], gold_key: KeyOf | None, pred_key: KeyOf | None) -> list[EdgeT]:
     """The best edges of one component: rows and columns in key order, then :func:`assign_max`."""
     center = _star_center(component)
     if center is not None:
         return [_best_of_star(component, center, gold_key, pred_key)]
-    rows = sorted({e.gold for e in component}, key=_sort_key(gold_key))
-    cols = sorted({e.pred for e in component}, key=_sort_key(pred_key))
+    rows = sorted({e[0] for e in component}, key=_sort_key(gold_key))
+    cols = sorted({e[1] for e in component}, key=_sort_key(pred_key))
     return _assign_matrix(component, rows, cols)
 
 
 def _best_of_star(
-    star: Sequence[Edge], center: int, gold_key: KeyOf | None, pred_key: KeyOf | None
-) -> Edge:
+    star: Sequence[EdgeT], center: int, gold_key: KeyOf | None, pred_key: KeyOf | None
+) -> EdgeT:
     """The heaviest edge of a component with one item on a side; ties go to the first leaf.
 
     That is :func:`assign_max`'s choice on the component's one-row matrix (epsilon 0.125): it
     keeps the last of the equally cheap columns it scans from the last one, i.e. the first.
     """
-    weights = [edge.primary + 0.125 * edge.secondary for edge in star]
+    weights = [edge[2] + 0.125 * edge[3] for edge in star]
     best = max(weights)
     tied = [edge for edge, weight in zip(star, weights, strict=True) if weight == best]
     if len(tied) == 1:
         return tied[0]
     if center == 0:  # one gold item: the leaves are predictions
         by_pred = _sort_key(pred_key)
-        return min(tied, key=lambda edge: by_pred(edge.pred))
+        return min(tied, key=lambda edge: by_pred(edge[1]))
     by_gold = _sort_key(gold_key)
-    return min(tied, key=lambda edge: by_gold(edge.gold))
+    return min(tied, key=lambda edge: by_gold(edge[0]))
 
 
-def _assign_matrix(component: list[Edge], golds: list[int], preds: list[int]) -> list[Edge]:
+def _assign_matrix(component: list[EdgeT], golds: list[int], preds: list[int]) -> list[EdgeT]:
     """:func:`assign_max` on the component's weights, rows and columns in the given orders."""
     row = {g: r for r, g in enumerate(golds)}
     col = {p: c for c, p in enumerate(preds)}
@@ -363,10 +373,10 @@ def _assign_matrix(component: list[Edge], golds: list[int], preds: list[int]) ->
     # difference between primary totals (multiples of 0.5), so it never overrides them.
     epsilon = 0.25 / (min(len(golds), len(preds)) + 1)
     weights = [[0.0] * len(preds) for _ in golds]
-    by_cell: dict[tuple[int, int], Edge] = {}
+    by_cell: dict[tuple[int, int], EdgeT] = {}
     for edge in component:
-        r, c = row[edge.gold], col[edge.pred]
-        weight = edge.primary + epsilon * edge.secondary
+        r, c = row[edge[0]], col[edge[1]]
+        weight = edge[2] + epsilon * edge[3]
         if weight > weights[r][c]:
             weights[r][c] = weight
             by_cell[(r, c)] = edge

@@ -8,6 +8,9 @@
   by a prediction with no speaker that resolves.
 - ``cue``: the distinct gold cue spans against the distinct predicted cue spans (a cue shared by
   the two halves of an interrupted quotation counts once), IoU >= 0.5.
+
+Error lists are sorted by the items' fields (offsets, text, kind, speaker, then the resolved id
+of predictions), so their order never depends on the order of the input.
 """
 
 from __future__ import annotations
@@ -16,12 +19,13 @@ from collections.abc import Sequence
 from operator import itemgetter
 
 from .._models import Quote
-from ._matching import Edge, Interval, max_weight_matching, overlap_pairs
+from ._matching import Interval, WeightedPair, max_weight_matching, overlap_pairs
 from ._resolve import SpeakerResolver
 from ._results import (
     JsonItem,
     MetricResult,
     Paragraphs,
+    empty_result,
     matched_result,
     optional_key,
     span_item,
@@ -51,20 +55,22 @@ def _order_key(quote: Quote) -> tuple[object, ...]:
     return (quote.start, quote.end, quote.text, quote.kind, optional_key(quote.speaker))
 
 
-def _iou_edges(gold: Sequence[Interval], pred: Sequence[Interval]) -> list[Edge]:
-    """Pairs of spans with IoU >= :data:`MIN_IOU`, the IoU as their tie-break.
+def _iou_edges(gold: Sequence[Interval], pred: Sequence[Interval]) -> list[WeightedPair]:
+    """``(gold, pred, 1.0, IoU)`` for the pairs of spans with IoU >= :data:`MIN_IOU`.
 
     Example:
         >>> _iou_edges([(0, 4), (10, 12)], [(1, 4), (11, 20)])
-        [Edge(gold=0, pred=0, primary=1.0, secondary=0.75)]
+        [(0, 0, 1.0, 0.75)]
     """
     edges = []
     for g, p in overlap_pairs(gold, pred):
         (gold_start, gold_end), (pred_start, pred_end) = gold[g], pred[p]
-        inter = min(gold_end, pred_end) - max(gold_start, pred_start)
+        inter = (gold_end if gold_end < pred_end else pred_end) - (
+            gold_start if gold_start > pred_start else pred_start
+        )
         iou = inter / ((gold_end - gold_start) + (pred_end - pred_start) - inter)
         if iou >= MIN_IOU:
-            edges.append(Edge(g, p, 1.0, iou))
+            edges.append((g, p, 1.0, iou))
     return edges
 
 
@@ -77,6 +83,8 @@ def score_quotes(
 ) -> dict[str, MetricResult]:
     """Every quote metric on one document.
 
+    Error items are shared between the metrics of a document: read them, never change them.
+
     Example:
         >>> from benchmark._models import Annotation, Speaker
         >>> resolver = SpeakerResolver(Annotation("d", "", speakers=(Speaker("Ann", "ann"),)))
@@ -88,10 +96,11 @@ def score_quotes(
         >>> results["attribution"].false_positives[0]["resolved"] is None
         True
     """
+    if not gold and not pred:
+        return dict.fromkeys(QUOTE_METRICS, empty_result(len(paragraphs)))
     gold_spans = [(q.start, q.end) for q in gold]
     pred_spans = [(q.start, q.end) for q in pred]
     resolved = [resolver.resolve(q.speaker, q.speaker_span) for q in pred]
-    places = paragraphs.places(gold_spans, pred_spans)
 
     def gold_key(g: int) -> tuple[object, ...]:
         return _key(gold[g])
@@ -100,41 +109,43 @@ def score_quotes(
         return _key(pred[p])
 
     iou_edges = _iou_edges(gold_spans, pred_spans)
-    same_span = [e for e in iou_edges if e.secondary == 1.0]
+    same_span = [e for e in iou_edges if e[3] == 1.0]
     # Only the overlap edges can be attributed: filtering them is linear, unlike all pairs.
     correct = [
         e
         for e in iou_edges
-        if _same_speaker(gold[e.gold].speaker, pred[e.pred].speaker, resolved[e.pred])
+        if _same_speaker(gold[e[0]].speaker, pred[e[1]].speaker, resolved[e[1]])
     ]
     matchings = {
         "exact": max_weight_matching(same_span, gold_key, pred_key),
         "overlap": max_weight_matching(iou_edges, gold_key, pred_key),
         "attribution": max_weight_matching(correct, gold_key, pred_key),
     }
-    gold_errors = unmatched_in_any(
-        len(gold),
-        [set(map(_GOLD, chosen)) for chosen in matchings.values()],
-        lambda g: _order_key(gold[g]),
-    )
-    pred_errors = unmatched_in_any(
-        len(pred),
-        [set(map(_PRED, chosen)) for chosen in matchings.values()],
-        lambda p: (_order_key(pred[p]), optional_key(resolved[p])),
-    )
+    gold_matched = {metric: set(map(_GOLD, chosen)) for metric, chosen in matchings.items()}
+    pred_matched = {metric: set(map(_PRED, chosen)) for metric, chosen in matchings.items()}
+    gold_items = {
+        g: _quote_item(gold[g])
+        for g in unmatched_in_any(
+            len(gold), list(gold_matched.values()), lambda g: _order_key(gold[g])
+        )
+    }
+    pred_items = {
+        p: _quote_item(pred[p], resolved=resolved[p])
+        for p in unmatched_in_any(
+            len(pred),
+            list(pred_matched.values()),
+            lambda p: (_order_key(pred[p]), optional_key(resolved[p])),
+        )
+    }
+    places = paragraphs.places(gold_spans, pred_spans)
     results: dict[str, MetricResult] = {}
     for metric, chosen in matchings.items():
-        gold_matched = set(map(_GOLD, chosen))
-        pred_matched = set(map(_PRED, chosen))
+        found_gold, found_pred = gold_matched[metric], pred_matched[metric]
         results[metric] = matched_result(
             places,
             chosen,
-            [
-                _quote_item(pred[p], resolved=resolved[p])
-                for p in pred_errors
-                if p not in pred_matched
-            ],
-            [_quote_item(gold[g]) for g in gold_errors if g not in gold_matched],
+            [item for p, item in pred_items.items() if p not in found_pred],
+            [item for g, item in gold_items.items() if g not in found_gold],
         )
     results["cue"] = _score_cues(gold, pred, paragraphs, text)
     return results

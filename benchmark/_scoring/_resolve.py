@@ -144,16 +144,16 @@ class SpeakerResolver:
         self, name: str | None, span: Span | None = None, *, allow_author: bool = False
     ) -> str | None:
         """The gold speaker id a predicted name (and optional speaker span) refers to, or None."""
-        resolved = self._resolve_name(name, allow_author) if name else None
+        resolved = None
+        if name:
+            cache_key = (name, allow_author)
+            if cache_key in self._cache:
+                resolved = self._cache[cache_key]
+            else:
+                resolved = self._cache[cache_key] = self._lookup(name, allow_author)
         if resolved is None and span is not None:
             resolved = self._resolve_span(span)
         return resolved
-
-    def _resolve_name(self, name: str, allow_author: bool) -> str | None:
-        cache_key = (name, allow_author)
-        if cache_key not in self._cache:
-            self._cache[cache_key] = self._lookup(name, allow_author)
-        return self._cache[cache_key]
 
     def _lookup(self, name: str, allow_author: bool) -> str | None:
         stripped = name.strip()

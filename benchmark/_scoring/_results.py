@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
 import msgspec
@@ -21,7 +21,7 @@ JsonItem = dict[str, Any]
 _BLANK_LINES = re.compile(r"\n[^\S\n]*\n\s*")
 
 
-class Counts(msgspec.Struct, frozen=True):
+class Counts(msgspec.Struct, frozen=True, gc=False):
     """True positives, false positives and false negatives (fractional for partial credit).
 
     A frozen struct (cheap to create: scoring makes dozens per document), compared, hashed and
@@ -184,6 +184,16 @@ def matched_result(
     return MetricResult(total, by_paragraph, tuple(false_positives), tuple(false_negatives))
 
 
+def empty_result(paragraphs: int) -> MetricResult:
+    """The result of a metric with no gold and no predicted item: zero in every paragraph.
+
+    Example:
+        >>> empty_result(2).by_paragraph
+        (Counts(tp=0.0, fp=0.0, fn=0.0), Counts(tp=0.0, fp=0.0, fn=0.0))
+    """
+    return MetricResult(_ZERO, (_ZERO,) * max(1, paragraphs))
+
+
 def counted_result(
     paragraphs: int,
     tp: Sequence[int],
@@ -221,7 +231,10 @@ def _histogram(paragraph_of: Sequence[int], paragraphs: int) -> list[float]:
     return counts
 
 
-class MetricResult(msgspec.Struct, frozen=True):
+_ZERO = Counts(0.0, 0.0, 0.0)
+
+
+class MetricResult(msgspec.Struct, frozen=True, gc=False):
     """One metric on one document: counts (in total and per paragraph) and the errors themselves."""
 
     counts: Counts
@@ -247,7 +260,7 @@ def span_item(start: int, end: int, text: str, **extra: Any) -> JsonItem:
 
 
 def unmatched_in_any(
-    count: int, matched: Sequence[Container[int]], key: Callable[[int], Any]
+    count: int, matched: Sequence[set[int]], key: Callable[[int], Any]
 ) -> list[int]:
     """The indices below ``count`` that some matching leaves out, in ``key`` order.
 
@@ -257,7 +270,8 @@ def unmatched_in_any(
         >>> unmatched_in_any(4, [{0, 1}, {1, 3}], key=lambda i: -i)
         [3, 2, 0]
     """
-    missing = [i for i in range(count) if not all(i in found for found in matched)]
+    everywhere = set.intersection(*matched) if matched else set()
+    missing = [i for i in range(count) if i not in everywhere]
     missing.sort(key=key)
     return missing
 

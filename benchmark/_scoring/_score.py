@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .._formats import (
@@ -126,7 +126,6 @@ class SystemScores:
 
     name: str
     documents: tuple[DocumentScores, ...]
-    details: tuple[DocumentDetail, ...]
     unit: str
     samples: int
     seed: int
@@ -135,6 +134,11 @@ class SystemScores:
     def overall(self, layer: str, metric: str) -> Counts:
         """Micro counts of one metric over every document."""
         return sum_counts(doc.counts(layer, metric) for doc in self.documents)
+
+    def details(self) -> Iterator[DocumentDetail]:
+        """The system's ``details.jsonl`` lines, made as they are read (only runs and
+        ``bench score --out`` write them)."""
+        return (doc.detail(self.name) for doc in self.documents)
 
     def totals(self) -> dict[str, dict[str, MetricTotals]]:
         """The ``results[system]`` part of results.json: every layer's metrics over the corpus."""
@@ -208,10 +212,15 @@ def score_system(
     documents = tuple(
         score_document(ex.annotation, predictions.get(ex.doc_id), ex.document.text) for ex in corpus
     )
-    details = tuple(doc.detail(name) for doc in documents)
     unit = bootstrap_unit(len(documents))
-    intervals = system_intervals(details, unit, bootstrap_samples, seed)
-    return SystemScores(name, documents, details, unit, bootstrap_samples, seed, intervals)
+    rows = (
+        (layer, metric, result.counts, result.by_paragraph)
+        for doc in documents
+        for layer, metrics in doc.metrics.items()
+        for metric, result in metrics.items()
+    )
+    intervals = system_intervals(rows, unit, bootstrap_samples, seed)
+    return SystemScores(name, documents, unit, bootstrap_samples, seed, intervals)
 
 
 @dataclass(frozen=True)
@@ -221,8 +230,13 @@ class ScoredSystems:
     documents: list[str]
     results: dict[str, dict[str, dict[str, MetricTotals]]]
     breakdown: dict[str, Breakdown]
-    details: list[DocumentDetail]
+    systems: dict[str, SystemScores]
     bootstrap: BootstrapSettings
+
+    def details(self) -> Iterator[DocumentDetail]:
+        """Every system's ``details.jsonl`` lines, system by system, made as they are read."""
+        for scores in self.systems.values():
+            yield from scores.details()
 
 
 def score_results(
@@ -235,19 +249,19 @@ def score_results(
     """Score many systems' predictions (system -> doc id -> annotation) on one corpus."""
     results: dict[str, dict[str, dict[str, MetricTotals]]] = {}
     breakdown: dict[str, Breakdown] = {}
-    details: list[DocumentDetail] = []
+    scored: dict[str, SystemScores] = {}
     for name, predictions in systems.items():
         scores = score_system(
             corpus, predictions, bootstrap_samples=bootstrap_samples, seed=seed, name=name
         )
         results[name] = scores.totals()
         breakdown[name] = scores.breakdown()
-        details.extend(scores.details)
+        scored[name] = scores
     unit = bootstrap_unit(len(corpus))
     return ScoredSystems(
         documents=list(corpus.doc_ids),
         results=results,
         breakdown=breakdown,
-        details=details,
+        systems=scored,
         bootstrap=BootstrapSettings(samples=bootstrap_samples, seed=seed, unit=unit),
     )

@@ -46,7 +46,6 @@ import importlib.metadata
 import importlib.util
 import inspect
 import json
-import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -54,17 +53,33 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from .._errors import BenchError
+from .. import _resources
+from .._errors import BenchError, one_line
+from .._guard import describe, safe_text, stdout_to_stderr, watch_sigint
 from .._models import Annotation
+from .._resources import SYSTEMS_ENV as SYSTEMS_ENV
 from .._system import System, SystemUnavailable
 
-SYSTEMS_ENV = "BENCH_SYSTEMS"
 ENTRY_POINT_GROUP = "benchmark.systems"
 READY = "ready"
 
 SAFE_NAME_RULE = (
     "letters, digits, '.', '_' or '-', starting with a letter or digit, no '..', at most 200"
 )
+
+
+def check_system_name(name: str) -> str | None:
+    """Why ``name`` cannot be a system name (it becomes a folder name), or None when it can.
+
+    Example:
+        >>> check_system_name("rules-v2") is None, check_system_name("../x") is None
+        (True, False)
+    """
+    from .._io import DOC_ID_PATTERN
+
+    if DOC_ID_PATTERN.fullmatch(name) and ".." not in name:
+        return None
+    return f"{name!r:.80} is not a safe system name ({SAFE_NAME_RULE})"
 
 
 @dataclass(frozen=True)
@@ -146,11 +161,8 @@ def config_hash(adapter: str, params: Mapping[str, Any], version: str | None) ->
 
 
 def default_systems_dir() -> Path:
-    """``$BENCH_SYSTEMS``, else the checkout's ``systems/``, else ``./systems``."""
-    if os.environ.get(SYSTEMS_ENV):
-        return Path(os.environ[SYSTEMS_ENV])
-    checkout = Path(__file__).resolve().parent.parent.parent / "systems"
-    return checkout if checkout.is_dir() else Path.cwd() / "systems"
+    """``$BENCH_SYSTEMS``, else the checkout's ``systems/``, else the package's copy."""
+    return _resources.default_systems_dir()
 
 
 # --- adapters ----------------------------------------------------------------------------------
@@ -177,7 +189,11 @@ class _AdapterSource:
         return None
 
     def load(self) -> type[Any]:
-        """The adapter class (imports its module); raises SystemUnavailable on failure."""
+        """The adapter class (imports its module); raises SystemUnavailable on failure.
+
+        Whatever the import does (``sys.exit()``, ``KeyboardInterrupt``, printing) makes the
+        adapter unavailable with that reason; only the user's Ctrl-C propagates.
+        """
         if self.cls is not None:
             return self.cls
         if self.error:
@@ -185,19 +201,23 @@ class _AdapterSource:
         missing = self.missing_requirement()
         if missing:
             raise SystemUnavailable(missing)
-        try:
-            if self.entry_point is not None:
-                loaded = self.entry_point.load()
-            else:
-                assert self.target is not None
-                module_name, _, attr = self.target.partition(":")
-                loaded = getattr(importlib.import_module(module_name), attr)
-        except ImportError as exc:
-            raise SystemUnavailable(f"cannot import {self.target}: {exc}") from None
-        except Exception as exc:
-            raise SystemUnavailable(
-                f"loading {self.target} failed: {type(exc).__name__}: {exc}"
-            ) from None
+        failure: str | None = None
+        loaded: Any = None
+        with watch_sigint() as watch, stdout_to_stderr():
+            try:
+                if self.entry_point is not None:
+                    loaded = self.entry_point.load()
+                else:
+                    assert self.target is not None
+                    module_name, _, attr = self.target.partition(":")
+                    loaded = getattr(importlib.import_module(module_name), attr)
+            except ImportError as exc:
+                failure = f"cannot import {self.target}: {safe_text(exc)}"
+            except BaseException as exc:  # sys.exit() or KeyboardInterrupt at import, too
+                failure = f"loading {self.target} failed: {describe(exc)}"
+        watch.check()
+        if failure is not None:
+            raise SystemUnavailable(failure)
         if not inspect.isclass(loaded):
             raise SystemUnavailable(f"{self.target} is not a class")
         self.cls = loaded
@@ -265,13 +285,28 @@ def _folder_adapters(systems_dir: Path) -> tuple[dict[str, _AdapterSource], list
     for path in sorted(systems_dir.glob("*.py")):
         if path.name.startswith("_"):
             continue
-        source = f"systems/{path.name}"
-        try:
-            module = _import_by_path(path)
-        except Exception as exc:
-            reason = f"error: {source}: import failed: {type(exc).__name__}: {exc}"
-            broken.append(_broken_info(path.stem, source, reason.splitlines()[0]))
-            continue
+        # A module may print, sys.exit(), raise KeyboardInterrupt or BaseException at import:
+        # that module is broken, nothing else (only the user's own Ctrl-C stops bench).
+        with watch_sigint() as watch, stdout_to_stderr():
+            _read_folder_module(path, found, broken)
+        watch.check()
+    return found, broken
+
+
+def _read_folder_module(
+    path: Path, found: dict[str, _AdapterSource], broken: list[SystemInfo]
+) -> None:
+    """Import one ``systems/*.py`` module and add its adapters, or a broken entry saying why."""
+    source = f"systems/{path.name}"
+    try:
+        module = _import_by_path(path)
+    except BaseException as exc:
+        reason = f"error: {source}: import failed: {describe(exc)}"
+        broken.append(_broken_info(path.stem, source, reason))
+        return
+    adapters_here: dict[str, _AdapterSource] = {}
+    broken_here: list[SystemInfo] = []
+    try:
         adapters = getattr(module, "ADAPTERS", None)
         if adapters is None:
             adapters = {
@@ -280,15 +315,21 @@ def _folder_adapters(systems_dir: Path) -> tuple[dict[str, _AdapterSource], list
         if not isinstance(adapters, Mapping):
             reason = f"error: {source}: ADAPTERS: expected a mapping name -> class"
             broken.append(_broken_info(path.stem, source, reason))
-            continue
-        for name, cls in adapters.items():
-            target = f"{source}:{getattr(cls, '__name__', cls)}"
+            return
+        for key, cls in adapters.items():
+            name = safe_text(key)
             if inspect.isclass(cls):
-                found[str(name)] = _AdapterSource(str(name), source, target=target, cls=cls)
+                target = f"{source}:{safe_text(getattr(cls, '__name__', cls))}"
+                adapters_here[name] = _AdapterSource(name, source, target=target, cls=cls)
             else:
                 reason = f"error: {source}: ADAPTERS[{name!r}]: not a class"
-                broken.append(_broken_info(str(name), source, reason))
-    return found, broken
+                broken_here.append(_broken_info(name, source, reason))
+    except BaseException as exc:  # a module attribute or class that raises when looked at
+        reason = f"error: {source}: reading its adapters failed: {describe(exc)}"
+        broken.append(_broken_info(path.stem, source, reason))
+        return
+    found.update(adapters_here)
+    broken.extend(broken_here)
 
 
 def _broken_info(name: str, source: str, status: str) -> SystemInfo:
@@ -370,6 +411,52 @@ def _read_yaml_config(path: Path) -> _Config | SystemInfo:
     )
 
 
+def _class_attribute(cls: type[Any], name: str, default: Any) -> Any:
+    """``getattr(cls, name, default)``, or ``default`` when looking raises (a metaclass's)."""
+    with watch_sigint() as watch:
+        try:
+            value = getattr(cls, name, default)
+        except BaseException:
+            value = default
+    watch.check()
+    return value
+
+
+def _flag(cls: type[Any], name: str, default: bool) -> bool:
+    """A class-level boolean hook (``offline``, ``needs_answers``), read safely."""
+    with watch_sigint() as watch:
+        try:
+            value = bool(getattr(cls, name, default))
+        except BaseException:
+            value = default
+    watch.check()
+    return value
+
+
+def _params_problem(cls: type[Any], params: Mapping[str, Any]) -> str | None:
+    """Why ``cls(**params)`` would be refused by the constructor's signature, or None.
+
+    Nothing is instantiated. An adapter with ``needs_answers`` is also given ``answers``; a
+    constructor whose signature cannot be read (or that takes ``**params``) is not checked.
+    """
+    with watch_sigint() as watch:
+        try:
+            signature: inspect.Signature | None = inspect.signature(cls)
+        except BaseException:  # no signature to read (a builtin, or a __signature__ that raises)
+            signature = None
+    watch.check()
+    if signature is None:
+        return None
+    kwargs: dict[Any, Any] = dict(params)
+    if _flag(cls, "needs_answers", False):
+        kwargs.setdefault("answers", {})
+    try:
+        signature.bind(**kwargs)
+    except TypeError as exc:
+        return safe_text(exc)
+    return None
+
+
 def _info(config: _Config, adapters: Mapping[str, _AdapterSource]) -> SystemInfo:
     adapter = adapters.get(config.adapter)
     version: str | None = None
@@ -381,18 +468,25 @@ def _info(config: _Config, adapters: Mapping[str, _AdapterSource]) -> SystemInfo
         offline = False
     else:
         reason = adapter.missing_requirement()
+        problem: str | None = None
         if reason is None:
             try:
                 cls = adapter.load()
-                reason = _availability(cls, config.params)
+                problem = _params_problem(cls, config.params)
+                if problem is None:
+                    reason = _availability(cls, config.params)
             except SystemUnavailable as exc:
-                reason = str(exc)
+                reason = safe_text(exc)
         if cls is not None:
-            version = getattr(cls, "version", None)
+            version = _class_attribute(cls, "version", None)
             version = version if isinstance(version, str) else None
             if config.offline is None:
-                offline = bool(getattr(cls, "offline", True))
-        status = READY if reason is None else f"unavailable: {reason}"
+                offline = _flag(cls, "offline", True)
+        if problem is not None:
+            status = f"error: {config.source}: $.params: {problem}"
+            reason = problem
+        else:
+            status = READY if reason is None else f"unavailable: {reason}"
         offline = offline and reason is None
     return SystemInfo(
         name=config.name,
@@ -411,14 +505,18 @@ def _info(config: _Config, adapters: Mapping[str, _AdapterSource]) -> SystemInfo
 
 
 def _availability(cls: type[Any], params: Mapping[str, Any]) -> str | None:
-    check = getattr(cls, "availability", None)
+    """The adapter's own ``availability(params)`` reason; whatever the check does is contained."""
+    check = _class_attribute(cls, "availability", None)
     if check is None:
         return None
-    try:
-        reason = check(dict(params))
-    except Exception as exc:
-        return f"availability check failed: {type(exc).__name__}: {exc}"
-    return None if reason is None else str(reason)
+    with watch_sigint() as watch, stdout_to_stderr():
+        try:
+            found = check(dict(params))
+            reason = None if found is None else safe_text(found)
+        except BaseException as exc:  # SystemExit and KeyboardInterrupt included
+            reason = f"availability check failed: {describe(exc)}"
+    watch.check()
+    return reason
 
 
 def discover_systems(systems_dir: Path | None = None) -> list[SystemInfo]:
@@ -452,7 +550,13 @@ def discover_systems(systems_dir: Path | None = None) -> list[SystemInfo]:
             continue
         yaml_names[read.name] = read.source
         configs[read.name] = read
-    infos.extend(_info(config, adapters) for config in configs.values())
+    for config in configs.values():
+        unsafe = check_system_name(config.name)  # from a .py class, an entry point or a YAML file
+        if unsafe is None:
+            infos.append(_info(config, adapters))
+        else:
+            status = f"error: {config.source}: name: {unsafe}; a system name becomes a folder name"
+            infos.append(_broken_info(config.name, config.source, status))
     return sorted(infos, key=lambda info: (info.name, info.source))
 
 
@@ -512,10 +616,8 @@ def load_system(
         kwargs["answers"] = answers
     try:
         system = cls(**kwargs)
-    except TypeError as exc:
-        raise BenchError(f"{info.source}: params: {exc}") from None
-    except (ValueError, KeyError) as exc:
-        raise BenchError(f"{info.source}: params: {exc}") from None
+    except (TypeError, ValueError, KeyError) as exc:
+        raise BenchError(f"{info.source}: params: {safe_text(exc)}") from None
     if getattr(system, "name", None) != info.name:
         with contextlib.suppress(AttributeError):
             system.name = info.name
@@ -531,13 +633,16 @@ def format_system_table(infos: list[SystemInfo]) -> str:
     """
     header = ("name", "display name", "adapter", "source", "status", "offline")
     rows = [
-        (
-            info.name,
-            info.display_name,
-            info.adapter,
-            info.source,
-            info.status,
-            "yes" if info.runs_by_default else "no",
+        tuple(  # a name or reason holding a newline must not break the table
+            one_line(cell, fold=False)
+            for cell in (
+                info.name,
+                info.display_name,
+                info.adapter,
+                info.source,
+                info.status,
+                "yes" if info.runs_by_default else "no",
+            )
         )
         for info in infos
     ]
