@@ -11,6 +11,7 @@ Example:
 
 from __future__ import annotations
 
+from ._convert import from_spacy
 from ._errors import BenchError, Problem
 from ._gold import load_gold
 from ._io import read_annotation, write_annotation
@@ -47,6 +48,7 @@ __all__ = [
     "SystemUnavailable",
     "__version__",
     "compare_scores",
+    "from_spacy",
     "load_gold",
     "read_annotation",
     "score_document",

@@ -120,6 +120,31 @@ def dataset_export_cmd(out_dir: Path, gold_dir: Path | None) -> None:
     click.echo(f"wrote {len(corpus)} documents to {out_dir}")
 
 
+_CONVERT_FORMATS = ("bench", "jsonl", "brat", "labelstudio", "conll", "spacy")
+
+
+@cli.command("convert")
+@click.option(
+    "--from", "from_format", required=True, type=click.Choice(_CONVERT_FORMATS), help="IN's format."
+)
+@click.option(
+    "--to", "to_format", required=True, type=click.Choice(_CONVERT_FORMATS), help="OUT's format."
+)
+@click.argument("in_path", metavar="IN", type=_PATH)
+@click.argument("out_path", metavar="OUT", type=_PATH)
+def convert_cmd(from_format: str, to_format: str, in_path: Path, out_path: Path) -> None:
+    """Convert annotations between formats (docs/interop.md); report dropped layers on stderr.
+
+    OUT must be new, empty, or a previous output of the same format (then replaced whole).
+    """
+    from ._convert import convert
+
+    report = convert(in_path, out_path, from_format, to_format)
+    if report.line:
+        click.echo(report.line, err=True)
+    click.echo(f"wrote {report.documents} documents to {out_path} ({to_format})")
+
+
 # --- runs: run, compare, check, baseline ------------------------------------------------------
 
 
@@ -222,13 +247,74 @@ _DEFAULT_BASELINE = (
     help=f"The baseline to gate against ({_DEFAULT_BASELINE}).",
 )
 @click.option("--update", is_flag=True, help="Instead of checking, rewrite the baseline from RUN.")
-def check_cmd(run: Path, baseline_path: Path | None, update: bool) -> None:
+@click.option(
+    "--junit",
+    "junit_path",
+    type=_PATH,
+    help="Also write a JUnit XML report there: one test case per system x layer x gated metric "
+    "(on a harness error, one error case).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "github"]),
+    default="text",
+    show_default=True,
+    help="github: workflow commands (::error:: per regression, ::notice:: per note), and the "
+    "verdict and the run's summary.md appended to $GITHUB_STEP_SUMMARY when set.",
+)
+def check_cmd(
+    run: Path,
+    baseline_path: Path | None,
+    update: bool,
+    junit_path: Path | None,
+    output_format: str,
+) -> None:
     """Exit 1 when a gated F1 fell more than its tolerance below the baseline (2: harness error)."""
     from ._run._commands import baseline_command, check_command
 
     if update:
         sys.exit(baseline_command(run, baseline_path, out=click.echo))
-    sys.exit(check_command(run, baseline_path, out=click.echo))
+    sys.exit(
+        check_command(
+            run, baseline_path, out=click.echo, junit=junit_path, output_format=output_format
+        )
+    )
+
+
+@cli.command("history")
+@click.argument("runs", nargs=-1, required=True, type=_PATH)
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=_PATH,
+    help=f"The baseline whose gated metrics to follow and judge ({_DEFAULT_BASELINE}).",
+)
+@click.option(
+    "--html", "html_path", type=_PATH, help="Also write a self-contained HTML page there."
+)
+def history_cmd(runs: tuple[Path, ...], baseline_path: Path | None, html_path: Path | None) -> None:
+    """Gated metrics across runs (run folders, or folders of them), in timestamp order.
+
+    Reads only each run's results.json. Prints a table; --html writes a page with one line chart
+    per gated metric, marking where the gate failed. Exit 0, or 2 on a harness error.
+    """
+    from ._json import atomic_write_text
+    from ._report._history import history_of, render_history_html, render_history_table
+    from ._run._check import load_baseline
+    from ._run._commands import default_baseline_path
+
+    baseline = load_baseline(
+        baseline_path if baseline_path is not None else default_baseline_path()
+    )
+    history = history_of(runs, baseline)
+    click.echo(render_history_table(history))
+    if html_path is not None:
+        try:
+            atomic_write_text(html_path, render_history_html(history))
+        except OSError as exc:
+            raise BenchError(f"--html {html_path}: cannot write: {exc}", exit_code=2) from None
+        click.echo(f"wrote {html_path}")
 
 
 @cli.command("baseline")
@@ -298,7 +384,7 @@ def score_cmd(
     if out_dir is not None:
         write_results(out_dir, results, details)
     if as_json:
-        click.echo(encode(results), nl=False)
+        click.echo(encode(results).decode("utf-8"), nl=False)
     else:
         click.echo(render_table(results))
 

@@ -24,6 +24,7 @@ EXPECTED = {
     "SystemUnavailable",
     "__version__",
     "compare_scores",
+    "from_spacy",
     "load_gold",
     "read_annotation",
     "score_document",

@@ -14,7 +14,7 @@ import importlib.util
 import json
 import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ NERVALUATE = "nervaluate"
 SEQEVAL = "seqeval strict"
 FLOOR = "read + json.loads"
 FLOOR_MSGSPEC = "read + msgspec"
+SCORE_OUT = "bench score --out"
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class ProcessComparison:
     samples: dict[str, Samples]
     scores: dict[str, Scores]
     mismatches: tuple[str, ...]
+    sizes: dict[str, int] = field(default_factory=dict)
+    """Bytes of each file ``bench score --out`` wrote (results.json, details.jsonl)."""
 
 
 def peer_argv(tool: str, files: CorpusFiles) -> tuple[str, ...]:
@@ -66,6 +69,8 @@ def comparison_commands(files: CorpusFiles, scratch: Path) -> list[Command]:
     commands = [Command(SCORE, score_argv(files), True, scratch)]
     for label, tool in tools.items():
         commands.append(Command(label, peer_argv(tool, files), True, scratch))
+    run_folder = ("--out", str(scratch / "scored"))
+    commands.append(Command(SCORE_OUT, (*score_argv(files)[:-1], *run_folder), False, scratch))
     return commands
 
 
@@ -99,6 +104,7 @@ def compare_processes(
         outputs: dict[str, bytes] = {}
         commands = comparison_commands(files, root)
         samples = alternate(commands, rounds, progress=progress, outputs=outputs, warm_up=True)
+        sizes = {f.name: f.stat().st_size for f in sorted((root / "scored").glob("*.json*"))}
     scores = {
         SCORE: bench_scores(json.loads(outputs[SCORE])),
         NERVALUATE: json.loads(outputs[NERVALUATE]),
@@ -116,4 +122,5 @@ def compare_processes(
         samples={s.label: s for s in samples},
         scores=scores,
         mismatches=tuple(mismatches),
+        sizes=sizes,
     )

@@ -9,7 +9,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._compare import FLOOR, FLOOR_MSGSPEC, NERVALUATE, SCORE, SEQEVAL, ProcessComparison
+from ._compare import (
+    FLOOR,
+    FLOOR_MSGSPEC,
+    NERVALUATE,
+    SCORE,
+    SCORE_OUT,
+    SEQEVAL,
+    ProcessComparison,
+)
 from ._growth import GrowthRow
 from ._judge import MET, NOT_MEASURED, NOT_MET, Estimate, estimate, ratio, verdict
 from ._scorers import PRF, SCHEMES, TOLERANCE, InProcessComparison
@@ -289,6 +297,15 @@ def _comparison(c: ProcessComparison) -> list[str]:
             "(max - min) / median; CPU s = user + system; peak MiB = the child's max RSS."
         ),
         f"bench score: {per_minute:,.0f} documents a minute end to end (median).",
+        *(
+            [
+                f"{SCORE_OUT} wrote "
+                + ", ".join(f"{name} {size / 1e6:,.2f} MB" for name, size in c.sizes.items())
+                + f" ({c.documents:,} documents, one system)."
+            ]
+            if c.sizes
+            else []
+        ),
     ]
     return [*out, "", "Scores (bench score | nervaluate | seqeval strict)", _scores_table(c)]
 

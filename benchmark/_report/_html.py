@@ -726,13 +726,8 @@ def render_html(
         f"Fact-extraction benchmark · gold {short_sha(provenance.gold_sha256)} · "
         f"commit {short_sha(provenance.git_commit, 10)}"
     )
-    return "".join(
+    body = "".join(
         [
-            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
-            f'<meta http-equiv="Content-Security-Policy" content="{esc(CONTENT_SECURITY_POLICY)}">',
-            '<meta name="referrer" content="no-referrer">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{esc(title)}</title><style>{STYLE}</style></head><body>\n",
             _header(results, _warnings(results, details, corpus, notes)),
             _leaderboard(results),
             _charts(results),
@@ -744,6 +739,28 @@ def render_html(
             _provenance(results),
             "</main>",
             _footer(results, command),
+        ]
+    )
+    return html_page(title, body)
+
+
+def html_page(title: str, body: str) -> str:
+    """The page shell every HTML page of the tool uses: the strict CSP, the one stylesheet and
+    the one hashed script around ``body`` (ready-made, escaped HTML); ``title`` is escaped here.
+
+    Example:
+        >>> page = html_page("a <b>", "<main></main>")
+        >>> "<title>a &lt;b&gt;</title>" in page, "Content-Security-Policy" in page
+        (True, True)
+    """
+    return "".join(
+        [
+            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
+            f'<meta http-equiv="Content-Security-Policy" content="{esc(CONTENT_SECURITY_POLICY)}">',
+            '<meta name="referrer" content="no-referrer">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{esc(title)}</title><style>{STYLE}</style></head><body>\n",
+            body,
             f"<script>{SCRIPT}</script>\n</body></html>\n",
         ]
     )

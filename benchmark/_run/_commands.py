@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from .._errors import BenchError
@@ -165,19 +165,54 @@ def run_command(
     return code
 
 
-def check_command(run: Path, baseline_path: Path | None = None, *, out: Echo = print) -> int:
+def check_command(
+    run: Path,
+    baseline_path: Path | None = None,
+    *,
+    out: Echo = print,
+    junit: Path | None = None,
+    output_format: str = "text",
+    environ: Mapping[str, str] | None = None,
+) -> int:
     """Gate a run against a baseline (None: :func:`default_baseline_path`); return 0 (holds) or
     1 (regressed).
+
+    Args:
+        junit: also write a JUnit XML report there (atomically); on a harness error it holds one
+            error case (see :mod:`benchmark._run._ci`).
+        output_format: ``text`` (``FAIL``/``note`` lines) or ``github`` (workflow commands, and
+            the verdict and the run's summary.md appended to ``$GITHUB_STEP_SUMMARY`` when set).
+        environ: the environment to read ``$GITHUB_STEP_SUMMARY`` from (default ``os.environ``).
 
     Raises:
         BenchError: (exit code 2) on a missing or malformed run or baseline.
     """
+    from . import _ci
+
     baseline_path = baseline_path if baseline_path is not None else default_baseline_path()
-    run = resolve_run(run)
-    results = load_results(run, exit_code=2)
-    baseline = load_baseline(baseline_path)
-    check_gold_matches(baseline, results, run)
+    try:
+        run = resolve_run(run)
+        results = load_results(run, exit_code=2)
+        baseline = load_baseline(baseline_path)
+        check_gold_matches(baseline, results, run)
+    except BenchError as exc:
+        if junit is not None:
+            _ci.write_junit(junit, _ci.render_junit_error(str(exc)))
+        if output_format == "github":
+            out(_ci.workflow_command("error", str(exc), title=_ci.SUITE_NAME))
+        raise
     report = check_run(results, baseline)
+    if junit is not None:
+        outcomes = _ci.gate_outcomes(results, baseline)
+        _ci.write_junit(junit, _ci.render_junit(outcomes, baseline=baseline_path))
+    if output_format == "github":
+        for line in _ci.github_lines(report, baseline=baseline_path):
+            out(line)
+        _ci.append_step_summary(
+            _ci.step_summary(report, _ci.run_summary_md(run, results), baseline=baseline_path),
+            environ,
+        )
+        return 0 if report.ok else 1
     for line in report.failures:
         out(f"FAIL {line}")
     for note in report.notes:
