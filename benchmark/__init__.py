@@ -11,7 +11,8 @@ Example:
 
 from __future__ import annotations
 
-from ._convert import from_spacy
+from typing import TYPE_CHECKING, Any
+
 from ._errors import BenchError, Problem
 from ._gold import load_gold
 from ._io import read_annotation, write_annotation
@@ -56,3 +57,15 @@ __all__ = [
     "score_system",
     "write_annotation",
 ]
+
+if TYPE_CHECKING:
+    from ._convert._spacy import from_spacy
+
+
+def __getattr__(name: str) -> Any:
+    """``from_spacy`` is imported on first use: the converters stay out of ``import benchmark``."""
+    if name == "from_spacy":
+        from ._convert._spacy import from_spacy
+
+        return from_spacy
+    raise AttributeError(f"module 'benchmark' has no attribute {name!r}")

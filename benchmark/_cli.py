@@ -223,13 +223,25 @@ def run_cmd(
 
 @cli.command("compare")
 @click.argument("run_a", type=_PATH)
-@click.argument("run_b", type=_PATH)
+@click.argument("run_b", type=_PATH, required=False)
+@click.option("--a", "system_a", help="Compare only this system of RUN_A (with --b).")
+@click.option("--b", "system_b", help="Against this system of RUN_B (or of RUN_A, alone).")
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
-def compare_cmd(run_a: Path, run_b: Path, as_json: bool) -> None:
-    """Per system, layer and metric: F1 of A and B, the delta with a paired bootstrap."""
+def compare_cmd(
+    run_a: Path, run_b: Path | None, system_a: str | None, system_b: str | None, as_json: bool
+) -> None:
+    """Per system, layer and metric: F1 of A and B, the delta with a paired bootstrap.
+
+    \b
+    bench compare RUN_A RUN_B              every system the two runs share
+    bench compare RUN --a rules --b spacy  two systems of one run
+    """
     from ._run._compare import compare_command
 
-    sys.exit(compare_command(run_a, run_b, as_json=as_json, out=click.echo))
+    code = compare_command(
+        run_a, run_b, as_json=as_json, system_a=system_a, system_b=system_b, out=click.echo
+    )
+    sys.exit(code)
 
 
 _DEFAULT_BASELINE = (

@@ -66,3 +66,41 @@ def test_compare_refuses_runs_on_different_gold(two_runs: tuple[Path, Path]) -> 
     result = CliRunner().invoke(cli, ["compare", str(a), str(b)])
     assert result.exit_code == 2
     assert "gold_sha256" in result.output and "Traceback" not in result.output
+
+
+def test_compare_two_systems_of_one_run(two_runs: tuple[Path, Path]) -> None:
+    a, _ = two_runs
+    result = CliRunner().invoke(cli, ["compare", str(a), "--a", "empty", "--b", "finder", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    strict = data["systems"]["empty -> finder"]["entities"]["strict"]
+    assert strict["a_f1"] == 0.0 and strict["b_f1"] == pytest.approx(0.75)
+    assert strict["ci"][0] <= strict["delta"] <= strict["ci"][1]
+    assert {i["text"] for i in strict["gained"]} == {"Ann Smith", "Paris"}  # what finder found
+
+
+def test_compare_a_system_of_one_run_with_another_of_a_second(two_runs: tuple[Path, Path]) -> None:
+    a, b = two_runs
+    args = ["compare", str(a), str(b), "--a", "finder", "--b", "empty"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert any(line.startswith("finder -> empty") for line in result.output.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (["--a", "finder"], "--a and --b go together"),
+        (["--b", "finder"], "--a and --b go together"),
+        (["--a", "finder", "--b", "nope"], "no system 'nope'"),
+        ([], "give RUN_B, or --a and --b"),
+    ],
+)
+def test_compare_refuses_half_pairs_and_unknown_systems(
+    two_runs: tuple[Path, Path], args: list[str], reason: str
+) -> None:
+    a, _ = two_runs
+    result = CliRunner().invoke(cli, ["compare", str(a), *args])
+    assert result.exit_code == 2, result.output
+    (line,) = result.output.strip().splitlines()
+    assert reason in line and "Traceback" not in result.output

@@ -140,3 +140,16 @@ def test_out_must_be_new_empty_or_a_previous_output(tmp_path: Path, tiny: list[E
 def test_an_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
     code, output = _bench(["--from", "docx", "--to", "bench", "a", "b"])
     assert code == 2 and "docx" in output
+
+
+def test_a_docbin_with_a_broken_link_names_the_doc(tmp_path: Path) -> None:
+    import spacy
+    from spacy.tokens import DocBin
+
+    doc = spacy.blank("en")("Ann said hi.")
+    doc.spans["quotes"] = [doc.char_span(9, 11, "direct", span_id="q0")]
+    doc.spans["quote_speakers"] = [doc.char_span(0, 3, "speaker", span_id="q7")]
+    DocBin(docs=[doc]).to_disk(tmp_path / "c.spacy")
+    code, output = _bench(["--from", "spacy", "--to", "jsonl", str(tmp_path / "c.spacy"), "x"])
+    assert code == 1
+    assert "c.spacy: doc[0]: broken link: quote_speakers span id 'q7' names no quote" in output

@@ -85,9 +85,9 @@ def tokens(text: str, cuts: Iterable[int] = ()) -> list[tuple[int, int]]:
     split again at every offset of ``cuts`` (span boundaries, so that every span is whole tokens).
 
     Example:
-        >>> text = "RussiaChina's ties."
-        >>> [text[s:e] for s, e in tokens(text, [6])]
-        ['Russia', 'China', "'", 's', 'ties', '.']
+        >>> text = "RuritaniaBorduria's ties."
+        >>> [text[s:e] for s, e in tokens(text, [9])]
+        ['Ruritania', 'Borduria', "'", 's', 'ties', '.']
     """
     cut = sorted(set(cuts))
     out: list[tuple[int, int]] = []

@@ -32,10 +32,10 @@ def conll_lines(example: Example) -> tuple[list[str], int, int]:
 
     Example:
         >>> from benchmark._models import Annotation
-        >>> doc = Document("d", "NATO met.\\nRussia")
+        >>> doc = Document("d", "NATO met.\\nRuritania")
         >>> ann = Annotation("d", doc.sha256, entities=(Entity(0, 4, "NATO", "ORG"),))
         >>> conll_lines(Example(doc, ann))[0]
-        ['-DOCSTART- O', '', 'NATO B-ORG', 'met O', '. O', '', 'Russia O']
+        ['-DOCSTART- O', '', 'NATO B-ORG', 'met O', '. O', '', 'Ruritania O']
     """
     text = example.document.text
     kept = non_overlapping(example.annotation.entities)

@@ -191,11 +191,11 @@ class _Regions:
         return Annotation(doc_id, sha256, entities=tuple(entities), quotes=tuple(quotes))
 
 
-def _example(task: _Task, where: str) -> Example:
+def _example(task: _Task, n: int, where: str) -> Example:
     text = task.data.get("text")
     if not isinstance(text, str):
         raise fail(f"{where}.data.text", "missing: the task's text (a string)")
-    doc_id = task.data.get("doc_id") or f"task-{task.id}"
+    doc_id = task.data.get("doc_id") or f"task-{n if task.id is None else task.id}"
     document = Document(str(doc_id), text)
     done = [(j, a) for j, a in enumerate(task.annotations) if not a.was_cancelled]
     regions = _Regions(text, where)
@@ -215,4 +215,6 @@ def read_labelstudio(path: Path) -> list[Example]:
     tasks, problems = decode_checked(read_bytes(path), list[_Task], str(path))
     if tasks is None:
         raise BenchError(str(problems[0]))
-    return unique_ids((_example(t, f"{path}: $[{i}]") for i, t in enumerate(tasks)), str(path))
+    return unique_ids(
+        (_example(t, i + 1, f"{path}: $[{i}]") for i, t in enumerate(tasks)), str(path)
+    )

@@ -149,6 +149,11 @@ def _quotes(doc: Any, strict: bool) -> tuple[Quote, ...]:
         for group in ("quote_speakers", "quote_cues")
         for span in doc.spans.get(group, ())
     }
+    if strict:
+        ids = {span.id_ for span in doc.spans.get("quotes", ())}
+        for group, span_id in roles:
+            if span_id not in ids:
+                raise BenchError(f"broken link: {group} span id {span_id!r:.40} names no quote")
     quotes = []
     for span in doc.spans.get("quotes", ()):
         kind: QuoteKind = _label(span.label_, QUOTE_KINDS, "quote", strict) or "direct"

@@ -66,14 +66,7 @@ def compare_runs(run_a: Path, run_b: Path) -> dict[str, Any]:
     """
     a = load_run(run_a, exit_code=2)
     b = load_run(run_b, exit_code=2)
-    gold_a = a.results.provenance.gold_sha256
-    gold_b = b.results.provenance.gold_sha256
-    if gold_a != gold_b:
-        raise BenchError(
-            f"{results_path(run_b)}: $.provenance.gold_sha256: {gold_b[:12]}… differs from "
-            f"{results_path(run_a)}'s {gold_a[:12]}… (the runs scored different gold)",
-            exit_code=2,
-        )
+    _same_gold(a, b)
     shared = [name for name in a.results.results if name in b.results.results]
     if not shared:
         raise BenchError(
@@ -204,12 +197,54 @@ def render_comparison(comparison: Mapping[str, Any]) -> str:
 
 
 def compare_command(
-    run_a: Path, run_b: Path, *, as_json: bool = False, out: Callable[[str], None] = print
+    run_a: Path,
+    run_b: Path | None = None,
+    *,
+    as_json: bool = False,
+    system_a: str | None = None,
+    system_b: str | None = None,
+    out: Callable[[str], None] = print,
 ) -> int:
-    """Print the comparison of two runs (table, or JSON with ``as_json``); return 0."""
-    comparison = compare_runs(resolve_run(run_a), resolve_run(run_b))
+    """Print the comparison (table, or JSON with ``as_json``); return 0.
+
+    With ``system_a`` and ``system_b``, compare those two systems (of RUN_A and RUN_B, or both of
+    RUN_A when RUN_B is left out) with the same paired bootstrap; else every shared system.
+
+    Raises:
+        BenchError: (exit code 2) on a missing run, an unknown system, or half of a pair.
+    """
+    if (system_a is None) != (system_b is None):
+        raise BenchError("compare: --a and --b go together", exit_code=2)
+    if run_b is None and system_a is None:
+        raise BenchError("compare: give RUN_B, or --a and --b to compare two systems", exit_code=2)
+    a_path = resolve_run(run_a)
+    b_path = resolve_run(run_b) if run_b is not None else a_path
+    if system_a is not None and system_b is not None:
+        a = load_run(a_path, exit_code=2)
+        b = a if b_path == a_path else load_run(b_path, exit_code=2)
+        _same_gold(a, b)
+        for run, name in ((a, system_a), (b, system_b)):
+            if name not in run.results.results:
+                known = ", ".join(run.results.results) or "none"
+                raise BenchError(
+                    f"{results_path(run.folder)}: no system {name!r} (has: {known})", exit_code=2
+                )
+        comparison = compare_systems(a, b, [(system_a, system_b)])
+    else:
+        comparison = compare_runs(a_path, b_path)
     if as_json:
         out(json.dumps(comparison, ensure_ascii=False, indent=2))
     else:
         out(render_comparison(comparison))
     return 0
+
+
+def _same_gold(a: RunFiles, b: RunFiles) -> None:
+    gold_a = a.results.provenance.gold_sha256
+    gold_b = b.results.provenance.gold_sha256
+    if gold_a != gold_b:
+        raise BenchError(
+            f"{results_path(b.folder)}: $.provenance.gold_sha256: {gold_b[:12]}… differs from "
+            f"{results_path(a.folder)}'s {gold_a[:12]}… (the runs scored different gold)",
+            exit_code=2,
+        )

@@ -19,8 +19,8 @@ Vocabulary:
 
 Where adapters come from, later sources overriding earlier ones by adapter name:
 
-1. built in (``oracle``, ``empty``, ``rules``, ``spacy``, ``llm``; heavy ones are registered by
-   import path and only imported when asked),
+1. built in (``oracle``, ``empty``, ``rules``, ``spacy``, ``llm``, and the peers ``spacy-ner``
+   and ``textacy``; heavy ones are registered by import path and only imported when asked),
 2. the entry point group ``benchmark.systems`` (``name = "package.module:Class"``),
 3. ``systems/*.py`` modules, imported by file path (datasette-style plugins): a module-level
    ``ADAPTERS = {"name": Class}``, or else every class defined in the module with ``name``,
@@ -101,6 +101,16 @@ BUILTIN_ADAPTERS: dict[str, BuiltinAdapter] = {
         install_hint="pip install 'fact-extraction-bench[spacy]'",
     ),
     "llm": BuiltinAdapter("benchmark._systems.llm_system:LLMSystem"),
+    "spacy-ner": BuiltinAdapter(
+        "benchmark._systems.peers:SpacyNerSystem",
+        requires=("spacy",),
+        install_hint="pip install 'fact-extraction-bench[spacy]'",
+    ),
+    "textacy": BuiltinAdapter(
+        "benchmark._systems.peers:TextacySystem",
+        requires=("spacy",),
+        install_hint="pip install 'fact-extraction-bench[textacy]'",
+    ),
 }
 
 
