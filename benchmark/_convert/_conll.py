@@ -32,10 +32,10 @@ def conll_lines(example: Example) -> tuple[list[str], int, int]:
 
     Example:
         >>> from benchmark._models import Annotation
-        >>> doc = Document("d", "NATO met.\\nRuritania")
-        >>> ann = Annotation("d", doc.sha256, entities=(Entity(0, 4, "NATO", "ORG"),))
+        >>> doc = Document("d", "ACME met.\\nRuritania")
+        >>> ann = Annotation("d", doc.sha256, entities=(Entity(0, 4, "ACME", "ORG"),))
         >>> conll_lines(Example(doc, ann))[0]
-        ['-DOCSTART- O', '', 'NATO B-ORG', 'met O', '. O', '', 'Ruritania O']
+        ['-DOCSTART- O', '', 'ACME B-ORG', 'met O', '. O', '', 'Ruritania O']
     """
     text = example.document.text
     kept = non_overlapping(example.annotation.entities)

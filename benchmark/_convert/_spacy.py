@@ -215,10 +215,10 @@ def from_spacy(
 
     Example:
         >>> import spacy
-        >>> doc = spacy.blank("en")("NATO met in Brussels.")
-        >>> doc.ents = [doc.char_span(0, 4, "ORG"), doc.char_span(12, 20, "GPE")]
+        >>> doc = spacy.blank("en")("ACME met in Zenda.")
+        >>> doc.ents = [doc.char_span(0, 4, "ORG"), doc.char_span(12, 17, "GPE")]
         >>> [(e.text, e.type) for e in from_spacy(doc, "d1").entities]
-        [('NATO', 'ORG'), ('Brussels', 'GPE')]
+        [('ACME', 'ORG'), ('Zenda', 'GPE')]
     """
     meta = doc.user_data.get(META) or {}
     labels = default_labels() if labels is None else labels
