@@ -34,6 +34,7 @@ from benchmark._run._cache import ResultCache
 from benchmark._run._files import load_details
 from benchmark._run._runner import extract_all, plan_instance
 from benchmark._systems import discover_systems
+from benchmark._systems._registry import BUILTIN_ADAPTERS
 from tests.factories import TINY_TEXT, tiny_annotation
 from tests.run_helpers import DOC_IDS, make_corpus
 
@@ -726,7 +727,7 @@ def broken_modules(env: dict[str, Path]) -> dict[str, Path]:
         (folder / f"{name}.py").write_text(code, encoding="utf-8")
     (folder / "noisy.py").write_text(NOISY_MODULE, encoding="utf-8")
     (folder / "checker.py").write_text(EXIT_IN_AVAILABILITY, encoding="utf-8")
-    for builtin in ("oracle", "rules", "spacy", "llm"):  # a default run: empty, good, noisy...
+    for builtin in set(BUILTIN_ADAPTERS) - {"empty"}:  # a default run: empty, good, noisy...
         (folder / f"{builtin}.yaml").write_text(f"adapter: {builtin}\nenabled: false\n")
     for info in discover_systems(folder):
         if info.source == "systems/misbehaving.py" and info.name != "good":
@@ -1013,7 +1014,7 @@ def params_env(env: dict[str, Path]) -> Iterator[dict[str, Path]]:
     )
     for name, (text, _) in PARAMS_CONFIGS.items():
         (folder / f"{name}.yaml").write_text(text, encoding="utf-8")
-    for builtin in ("oracle", "rules", "spacy", "llm", "heavy"):
+    for builtin in (set(BUILTIN_ADAPTERS) - {"empty"}) | {"heavy"}:
         (folder / f"{builtin}.yaml").write_text(f"adapter: {builtin}\nenabled: false\n")
     (folder / "unreadable.yaml").write_text("adapter: [unclosed\n", encoding="utf-8")
     yield {**env, "systems": folder}

@@ -38,7 +38,7 @@ from benchmark._gold import default_gold_dir, load_gold
 from benchmark._models import Annotation, Document
 from benchmark._run._files import load_details, load_results
 from benchmark._run._runner import Extraction, RunOutput, resolve_run, write_run
-from benchmark._systems._registry import ENTRY_POINT_GROUP
+from benchmark._systems._registry import BUILTIN_ADAPTERS, ENTRY_POINT_GROUP
 from benchmark.pytest_plugin import Bench
 from tests.factories import results_json
 from tests.report_fixtures import write_run as write_report_run
@@ -187,7 +187,7 @@ class Env:
     def default_run_only_plugins(self) -> None:
         """Make a run without ``--system`` run ``steady`` and ``plain`` only."""
         (self.systems / "testsys.py").unlink()
-        for name in ("oracle", "empty", "rules", "spacy"):
+        for name in BUILTIN_ADAPTERS:
             (self.systems / f"{name}.yaml").write_text(
                 f"name: {name}\nadapter: {name}\nenabled: false\n"
             )
