@@ -23,8 +23,8 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from .._models import Document
-from .llm_system import LLMSystem, article_from_messages
+from benchmark._models import Document
+from benchmark.systems.llm._system import LLMSystem, article_from_messages
 
 Responder = Callable[[str, dict[str, Any]], str]
 

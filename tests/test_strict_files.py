@@ -295,7 +295,7 @@ def test_a_corrupt_llm_cache_entry_names_its_file(tmp_path: Path) -> None:
 
     from benchmark._errors import BenchError
     from benchmark._formats import LLMCacheEntry
-    from benchmark._systems._llm_cache import ResponseCache
+    from benchmark.systems.llm._cache import ResponseCache
 
     cache = ResponseCache(tmp_path, "model")
     data: dict[str, Any] = {

@@ -12,11 +12,11 @@ import yaml
 from benchmark._errors import BenchError
 from benchmark._models import Annotation, Document, Span
 from benchmark._system import BatchSystem, System, SystemUnavailable
-from benchmark._systems._llm_client import parse_retry_after, redact_url, retry_delay
-from benchmark._systems._llm_fake import FakeChatServer, measure_throughput, scripted_model
-from benchmark._systems._llm_repair import Locator, build_annotation, normalise
-from benchmark._systems.llm_system import LLMSystem, article_from_messages, response_schema
 from benchmark._validate import check_annotation
+from benchmark.systems.llm._client import parse_retry_after, redact_url, retry_delay
+from benchmark.systems.llm._repair import Locator, build_annotation, normalise
+from benchmark.systems.llm._system import LLMSystem, article_from_messages, response_schema
+from tests.llm_fake import FakeChatServer, measure_throughput, scripted_model
 
 KEY = "sk-test-Zq9-secret-value-7781"
 TEXT = (

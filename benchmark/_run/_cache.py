@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import os
 import re
@@ -43,11 +44,12 @@ def default_cache_dir() -> Path:
 
 
 def code_fingerprint(cls: type | None) -> str:
-    """The sha256 of an adapter's source: its module's file, and for the built-in adapters every
-    module of the package folder they live in (they share private helper modules).
+    """The sha256 of an adapter's source: its module's file, or for a built-in system
+    (``benchmark.systems.<name>``) every module of its subpackage and of each
+    ``benchmark.systems`` subpackage it imports, transitively (see :func:`system_sources`).
 
     Example:
-        >>> from benchmark._systems.sanity import EmptySystem
+        >>> from benchmark.systems.sanity import EmptySystem
         >>> len(code_fingerprint(EmptySystem))
         64
     """
@@ -57,14 +59,72 @@ def code_fingerprint(cls: type | None) -> str:
     source = Path(getattr(module, "__file__", "") or "")
     if not source.is_file():
         return ""
-    files = [source]
-    if cls.__module__.startswith("benchmark."):
-        files = sorted(source.parent.glob("*.py"))
+    files = {source: source.name}
+    if cls.__module__.startswith(f"{_SYSTEMS}."):
+        root = _systems_root()
+        files = {path: path.relative_to(root).as_posix() for path in system_sources(cls.__module__)}
+    elif cls.__module__.startswith("benchmark."):
+        files = {path: path.name for path in sorted(source.parent.glob("*.py"))}
     digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.name.encode())
+    for path, name in files.items():
+        digest.update(name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+_SYSTEMS = "benchmark.systems"
+
+
+def _systems_root() -> Path:
+    return Path(__file__).resolve().parent.parent / "systems"
+
+
+def system_sources(module: str) -> list[Path]:
+    """The files a built-in system's results depend on: every module of its own subpackage (or
+    its module, ``sanity``) and, transitively, of every ``benchmark.systems`` subpackage or module
+    one of them imports (read from the source, lazy imports included). A system that imports
+    nothing of another system does not change when that one is edited.
+
+    Example:
+        >>> names = [p.relative_to(_systems_root()).as_posix() for p in
+        ...          system_sources("benchmark.systems.peers._system")]
+        >>> "spacy/_extract.py" in names, "_shared/_text.py" in names, "rules/_system.py" in names
+        (True, True, False)
+    """
+    root = _systems_root()
+    todo = [module.split(".")[2]]
+    seen: set[str] = set()
+    files: set[Path] = set()
+    while todo:
+        unit = todo.pop()
+        if unit in seen:
+            continue
+        seen.add(unit)
+        folder = root / unit
+        found = sorted(folder.rglob("*.py")) if folder.is_dir() else [root / f"{unit}.py"]
+        for path in found:
+            if path.is_file():
+                files.add(path)
+                todo.extend(_imported_units(path, root))
+    return sorted(files)
+
+
+def _imported_units(path: Path, root: Path) -> list[str]:
+    """The ``benchmark.systems`` subpackages or modules (first name below it) ``path`` imports."""
+    package = [*_SYSTEMS.split("."), *path.relative_to(root).parts[:-1]]
+    units: list[str] = []
+    for node in ast.walk(ast.parse(path.read_bytes())):
+        targets: list[list[str]] = []
+        if isinstance(node, ast.Import):
+            targets = [alias.name.split(".") for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            target = base + (node.module.split(".") if node.module else [])
+            targets = [[*target, alias.name] for alias in node.names]
+        for target in targets:
+            if target[:2] == _SYSTEMS.split(".") and len(target) > 2:
+                units.append(target[2])
+    return units
 
 
 def result_key(

@@ -1,7 +1,7 @@
 """Extraction systems and their discovery.
 
 Public entry points: :func:`discover_systems`, :func:`load_system` and :class:`SystemInfo`.
-Adapter modules (``rules``, ``spacy_system``, ``llm_system``) are imported only when needed.
+The adapters themselves live in :mod:`benchmark.systems` and are imported only when needed.
 """
 
 from __future__ import annotations

@@ -92,22 +92,22 @@ class BuiltinAdapter:
 
 
 BUILTIN_ADAPTERS: dict[str, BuiltinAdapter] = {
-    "oracle": BuiltinAdapter("benchmark._systems.sanity:OracleSystem"),
-    "empty": BuiltinAdapter("benchmark._systems.sanity:EmptySystem"),
-    "rules": BuiltinAdapter("benchmark._systems.rules:RulesSystem"),
+    "oracle": BuiltinAdapter("benchmark.systems.sanity:OracleSystem"),
+    "empty": BuiltinAdapter("benchmark.systems.sanity:EmptySystem"),
+    "rules": BuiltinAdapter("benchmark.systems.rules:RulesSystem"),
     "spacy": BuiltinAdapter(
-        "benchmark._systems.spacy_system:SpacySystem",
+        "benchmark.systems.spacy:SpacySystem",
         requires=("spacy",),
         install_hint="pip install 'fact-extraction-bench[spacy]'",
     ),
-    "llm": BuiltinAdapter("benchmark._systems.llm_system:LLMSystem"),
+    "llm": BuiltinAdapter("benchmark.systems.llm:LLMSystem"),
     "spacy-ner": BuiltinAdapter(
-        "benchmark._systems.peers:SpacyNerSystem",
+        "benchmark.systems.peers:SpacyNerSystem",
         requires=("spacy",),
         install_hint="pip install 'fact-extraction-bench[spacy]'",
     ),
     "textacy": BuiltinAdapter(
-        "benchmark._systems.peers:TextacySystem",
+        "benchmark.systems.peers:TextacySystem",
         requires=("spacy",),
         install_hint="pip install 'fact-extraction-bench[textacy]'",
     ),

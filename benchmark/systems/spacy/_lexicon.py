@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 
-from ._lexicon import ORG_NOUNS
-from ._text import DATELINE
+from .._shared._lexicon import ORG_NOUNS
+from .._shared._text import DATELINE
 
 __all__ = ["DATELINE", "ORG_NOUNS"]
 

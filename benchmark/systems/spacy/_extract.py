@@ -15,8 +15,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._models import Annotation, Claim, Document, Entity, EntityType, Quote, Span, Speaker
-from ._spacy_lexicon import (
+from ..._models import Annotation, Claim, Document, Entity, EntityType, Quote, Span, Speaker
+from .._shared._text import SPACES, kebab, trim
+from ._lexicon import (
     BOILERPLATE,
     DATELINE,
     GROUP_PRONOUNS,
@@ -33,8 +34,7 @@ from ._spacy_lexicon import (
     SILENT_HEADS,
     WARNING_CUES,
 )
-from ._spacy_quotes import ALL_MARKS, MarkedQuote, find_marked_quotes
-from ._text import SPACES, kebab, trim
+from ._quotes import ALL_MARKS, MarkedQuote, find_marked_quotes
 
 LABEL_MAP: dict[str, EntityType] = {
     "PERSON": "PERSON",

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .._models import Span
+from ..._models import Span
 
 SPACES = " \t\r\n\u00a0\u2009\u202f\u2007\u200b\ufeff"
 OPEN_DOUBLE = "“„‟«"

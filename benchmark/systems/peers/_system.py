@@ -1,14 +1,14 @@
 """Peer systems: published or bare approaches on the same spaCy pipeline as the ``spacy`` system.
 
 - ``spacy-ner`` (:class:`SpacyNerSystem`): the pipeline's named entities relabelled with the
-  ``spacy`` system's label mapping (:data:`benchmark._systems._spacy_extract.LABEL_MAP`) and
+  ``spacy`` system's label mapping (:data:`benchmark.systems.spacy._extract.LABEL_MAP`) and
   nothing else: no cleaning, linking, quotes, speakers or claims. A control showing what the
   ``spacy`` system's post-processing adds (or costs).
 - ``textacy`` (:class:`TextacySystem`): the same entities, plus the direct quotations of
   textacy's rule-based ``textacy.extract.triples.direct_quotations`` (speaker, cue, content),
   the published quote extractor others build on. Speakers are the quotes' speakers; no claims.
 
-Both load ``en_core_web_sm`` offline through :func:`benchmark._systems.spacy_system.load_pipeline`
+Both load ``en_core_web_sm`` offline through :func:`benchmark.systems.spacy._system.load_pipeline`
 (the one cached pipeline, with its paragraph sentence boundaries). spaCy and textacy are imported
 only when a system is built, so importing this module is cheap.
 
@@ -26,11 +26,11 @@ import importlib.util
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
-from .._models import Annotation, Document, Entity, Quote, Span, Speaker
-from .._system import SystemUnavailable
-from ._spacy_extract import LABEL_MAP
-from ._text import QUOTE_CHARS, SPACES, trim
-from .spacy_system import DEFAULT_MODEL, load_pipeline, model_package
+from ..._models import Annotation, Document, Entity, Quote, Span, Speaker
+from ..._system import SystemUnavailable
+from .._shared._text import QUOTE_CHARS, SPACES, trim
+from ..spacy._extract import LABEL_MAP
+from ..spacy._system import DEFAULT_MODEL, load_pipeline, model_package
 
 _PARAMS = frozenset({"model", "batch_size"})
 

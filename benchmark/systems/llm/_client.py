@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from .._errors import BenchError
+from ..._errors import BenchError
 
 USER_AGENT = "fact-extraction-bench-llm/1"
 _RETRY_STATUSES = frozenset({408, 409, 425, 429})

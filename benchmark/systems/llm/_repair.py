@@ -15,8 +15,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._errors import BenchError
-from .._models import (
+from ..._errors import BenchError
+from ..._models import (
     AUTHOR,
     CLAIM_KINDS,
     ENTITY_TYPES,
@@ -29,7 +29,7 @@ from .._models import (
     Span,
     Speaker,
 )
-from .._validate import check_annotation, check_span
+from ..._validate import check_annotation, check_span
 
 _SINGLE_QUOTES = "'‘’‚‛′`´"
 _DOUBLE_QUOTES = '"“”„‟″«»'

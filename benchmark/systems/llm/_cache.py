@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .._errors import BenchError
-from .._formats import LLM_CACHE_FORMAT, LLMCacheEntry
-from .._json import canonical_sha256, read, write
+from ..._errors import BenchError
+from ..._formats import LLM_CACHE_FORMAT, LLMCacheEntry
+from ..._json import canonical_sha256, read, write
 
 CACHE_FORMAT = LLM_CACHE_FORMAT
 __all__ = ["CACHE_FORMAT", "ResponseCache", "canonical_sha256", "model_slug"]

@@ -1,0 +1,1 @@
+"""Private helpers shared by several built-in systems: text utilities and generic lexicons."""
