@@ -25,8 +25,9 @@ def _resolve_gold(ctx: click.Context, param: click.Parameter, value: str | None)
 
 
 _GOLD_HELP = (
-    "Gold folder, or a built-in gold set: seed, heldout-dev, heldout-test "
-    "(default: $BENCH_GOLD, else seed; ./NAME for a folder called like a set)."
+    "Gold folder, .jsonl or .parquet file or saved dataset, or a built-in gold set: seed, "
+    "heldout-dev, heldout-test (default: $BENCH_GOLD, else seed; ./NAME for a folder called "
+    "like a set)."
 )
 _gold_option = click.option(
     "--gold", "gold_dir", metavar="GOLD", callback=_resolve_gold, help=_GOLD_HELP
@@ -69,7 +70,7 @@ def cli() -> None:
     "--predictions",
     "predictions_dir",
     type=_PATH,
-    help="A system's predictions folder, or a folder of them (one sub-folder per system).",
+    help="A system's predictions folder or .jsonl/.parquet file, or a folder of system folders.",
 )
 def validate_cmd(gold_dir: Path | None, predictions_dir: Path | None) -> None:
     """Check schema, offsets, span texts, ids and sha256; list every problem (exit 1 on any)."""
@@ -110,13 +111,20 @@ def dataset_group() -> None:
 @dataset_group.command("export")
 @click.argument("out_dir", type=_PATH)
 @_gold_option
-def dataset_export_cmd(out_dir: Path, gold_dir: Path | None) -> None:
-    """Save the gold with datasets' save_to_disk (load_from_disk works), with a dataset card."""
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["dataset", "jsonl", "parquet"]),
+    help="dataset (save_to_disk), jsonl or parquet  [default: by OUT's suffix, else dataset].",
+)
+def dataset_export_cmd(out_dir: Path, gold_dir: Path | None, fmt: str | None) -> None:
+    """Save the gold with datasets' save_to_disk (load_from_disk works), with a dataset card;
+    or as one .jsonl or .parquet file (chosen by OUT's suffix or --format)."""
     from ._gold import load_gold
     from ._hf import export_dataset
 
     corpus = load_gold(gold_dir)
-    export_dataset(corpus, out_dir)
+    export_dataset(corpus, out_dir, fmt)
     click.echo(f"wrote {len(corpus)} documents to {out_dir}")
 
 
@@ -168,7 +176,9 @@ def _err(line: str) -> None:
     "or a run folder, which is then replaced whole.",
 )
 @click.option(
-    "--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core)."
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Worker processes, or Ray tasks at a time (default: one per core).",
 )
 @click.option("--no-cache", is_flag=True, help="Extract everything again (and refresh the cache).")
 @click.option(
@@ -188,6 +198,18 @@ def _err(line: str) -> None:
     help="Folder of system plugins and configs (default: $BENCH_SYSTEMS, else the checkout's "
     "systems/, else the configs installed with the package).",
 )
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="local: worker processes here; ray: Ray tasks (pip install 'fact-extraction-bench[ray]').",
+)
+@click.option(
+    "--address",
+    help="With --executor ray: the cluster to join (what `ray start --head` prints); default: "
+    "$RAY_ADDRESS, else a Ray started on this machine.",
+)
 def run_cmd(
     systems: tuple[str, ...],
     gold_dir: Path | None,
@@ -197,6 +219,8 @@ def run_cmd(
     strict: bool,
     timeout: float,
     systems_dir: Path | None,
+    executor: str,
+    address: str | None,
 ) -> None:
     """Run systems on the gold documents, score them and write a run folder.
 
@@ -217,6 +241,8 @@ def run_cmd(
         command=" ".join(["bench", *sys.argv[1:]]) if sys.argv[1:2] == ["run"] else None,
         out=click.echo,
         err=_err,
+        executor=executor,
+        address=address,
     )
     sys.exit(code)
 
@@ -363,7 +389,8 @@ def baseline_cmd(
     "predictions_dir",
     type=_PATH,
     required=True,
-    help="One system's folder of <doc_id>.json, or a folder of system folders.",
+    help="One system's folder of <doc_id>.json or .jsonl/.parquet file, or a folder of system "
+    "folders.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print results.json (totals) to stdout.")
 @click.option(
@@ -386,15 +413,13 @@ def score_cmd(
 ) -> None:
     """Score saved predictions against the gold (no system needed)."""
     from ._json import encode
-    from ._run._files import write_results
-    from ._run._score import render_table, score_folders
+    from ._run._score import render_table
+    from ._run._stream import score_stream
 
     command = " ".join(["bench", *sys.argv[1:]]) if sys.argv[1:2] == ["score"] else None
-    results, details = score_folders(
-        gold_dir, predictions_dir, samples=samples, seed=seed, command=command
+    results = score_stream(
+        gold_dir, predictions_dir, out_dir=out_dir, samples=samples, seed=seed, command=command
     )
-    if out_dir is not None:
-        write_results(out_dir, results, details)
     if as_json:
         click.echo(encode(results).decode("utf-8"), nl=False)
     else:
@@ -515,6 +540,11 @@ def _int_list(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     "[default: 1000,10000; --quick: 100,400].",
 )
 @click.option("--no-growth", is_flag=True, help="Skip the corpus sizes section.")
+@click.option(
+    "--growth-jsonl",
+    is_flag=True,
+    help="Corpus sizes as two JSON Lines files (gold, predictions), scored in batches.",
+)
 @click.option("--runs", is_flag=True, help="Also time bench run --no-cache per offline system.")
 @click.option(
     "--runs-docs",
@@ -531,6 +561,7 @@ def perf_cmd(
     seed: int,
     docs: tuple[int, ...],
     no_growth: bool,
+    growth_jsonl: bool,
     runs: bool,
     runs_docs: int | None,
     quick: bool,
@@ -558,6 +589,7 @@ def perf_cmd(
         rounds=repeat or base.rounds,
         layers=layers,
         growth=() if no_growth else docs or base.growth,
+        growth_jsonl=growth_jsonl,
         runs=runs,
         runs_docs=runs_docs or base.runs_docs,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from . import _resources
 from ._errors import BenchError, Problem
@@ -18,11 +19,16 @@ def default_gold_dir() -> Path:
 
 
 def check_gold(gold_dir: Path | None = None) -> tuple[Corpus | None, list[Problem]]:
-    """Read and check a gold folder (``articles/*.txt``, ``annotations/*.json``).
+    """Read and check a gold folder (``articles/*.txt``, ``annotations/*.json``), or a gold
+    ``.jsonl`` or ``.parquet`` file or saved dataset (:mod:`benchmark._sources`).
 
     Returns the corpus when there is no problem, else None and every problem.
     """
+    from ._sources import check_gold_source, source_kind
+
     root = Path(gold_dir) if gold_dir is not None else default_gold_dir()
+    if source_kind(root) != "folder":
+        return check_gold_source(root)
     if not root.is_dir():
         return None, [Problem(str(root), "", "no such gold folder")]
     documents, problems = load_articles(root / "articles")
@@ -36,11 +42,16 @@ def check_gold(gold_dir: Path | None = None) -> tuple[Corpus | None, list[Proble
     digest = hashlib.sha256()
     for doc_id in doc_ids:
         annotation_file = str(root / "annotations" / f"{doc_id}.json")
-        digest.update(f"articles/{doc_id}.txt".encode())
-        digest.update(bytes.fromhex(documents[doc_id].sha256))  # the article's bytes, as read
-        digest.update(f"annotations/{doc_id}.json".encode())
-        digest.update(checked.digests[annotation_file])
+        update_digest(digest, doc_id, documents[doc_id].sha256, checked.digests[annotation_file])
     return Corpus(examples, sha256=digest.hexdigest()), []
+
+
+def update_digest(digest: Any, doc_id: str, article_sha256: str, annotation_digest: bytes) -> None:
+    """Add one document of a gold folder to the gold digest (its file names and contents)."""
+    digest.update(f"articles/{doc_id}.txt".encode())
+    digest.update(bytes.fromhex(article_sha256))  # the article's bytes, as read
+    digest.update(f"annotations/{doc_id}.json".encode())
+    digest.update(annotation_digest)
 
 
 def load_gold(gold_dir: str | Path | None = None) -> Corpus:

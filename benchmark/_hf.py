@@ -131,13 +131,56 @@ ds = load_from_disk("<this folder>")
 """
 
 
-def export_dataset(corpus: Corpus, out_dir: Path) -> Path:
-    """Save the corpus with ``save_to_disk`` plus a dataset card (README.md); return the folder.
+EXPORT_FORMATS = ("dataset", "jsonl", "parquet")
+
+
+def export_format(out: Path, fmt: str | None = None) -> str:
+    """The format ``bench dataset export`` writes: ``fmt``, else by the output's suffix.
+
+    Example:
+        >>> export_format(Path("gold.parquet")), export_format(Path("out"))
+        ('parquet', 'dataset')
+        >>> export_format(Path("gold.parquet"), "jsonl")
+        'jsonl'
+    """
+    if fmt is not None:
+        return fmt
+    suffix = Path(out).suffix.lower().lstrip(".")
+    return suffix if suffix in ("jsonl", "parquet") else "dataset"
+
+
+def export_dataset(corpus: Corpus, out_dir: Path, fmt: str | None = None) -> Path:
+    """Save the corpus with ``save_to_disk`` plus a dataset card (README.md), or as one
+    ``.jsonl`` or ``.parquet`` file (see :func:`export_format`); return the path written.
 
     Raises:
-        BenchError: when the folder cannot be written.
+        BenchError: when the output cannot be written.
     """
     out_dir = Path(out_dir)
+    kind = export_format(out_dir, fmt)
+    if kind == "jsonl":
+        from ._convert._jsonl import write_jsonl
+
+        write_jsonl(list(corpus), out_dir)
+        return out_dir
+    if kind == "parquet":
+        import os
+        import tempfile
+
+        try:
+            out_dir.parent.mkdir(parents=True, exist_ok=True)
+            fd, partial = tempfile.mkstemp(prefix=f".{out_dir.name}.", dir=out_dir.parent)
+            os.close(fd)
+            try:
+                to_hf_dataset(corpus).to_parquet(partial)
+                os.chmod(partial, 0o644)
+                os.replace(partial, out_dir)
+            finally:
+                if os.path.exists(partial):
+                    os.unlink(partial)
+        except OSError as exc:
+            raise BenchError(f"cannot write {out_dir}: {exc.strerror or exc}") from None
+        return out_dir
     counts = {
         layer: sum(len(getattr(ex.annotation, layer)) for ex in corpus)
         for layer in ("entities", "speakers", "quotes", "claims")

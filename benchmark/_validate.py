@@ -154,19 +154,40 @@ def _check_gold_ids(annotation: Annotation, file: str) -> list[Problem]:
     return problems
 
 
-def check_entity_types(annotations: Mapping[str, Annotation]) -> list[Problem]:
-    """Problems where one canonical entity id carries different types across the corpus."""
-    first_type: dict[str, tuple[str, str]] = {}
-    problems: list[Problem] = []
-    for file, annotation in annotations.items():
+class EntityTypes:
+    """The type each canonical entity id was first given, checked one annotation at a time (so
+    a corpus read in batches keeps only this map).
+
+    Example:
+        >>> from benchmark._models import Entity
+        >>> types = EntityTypes()
+        >>> types.add("a.json", Annotation("a", "", entities=(Entity(0, 1, "A", "ORG", "x"),)))
+        []
+        >>> bad = Annotation("b", "", entities=(Entity(0, 1, "A", "GPE", "x"),))
+        >>> [p.reason for p in types.add("b.json", bad)]
+        ["'x' is GPE here but ORG in a.json"]
+    """
+
+    def __init__(self) -> None:
+        self.first_type: dict[str, tuple[str, str]] = {}
+
+    def add(self, file: str, annotation: Annotation) -> list[Problem]:
+        """Record the entity types of one annotation; return where they differ from before."""
+        problems: list[Problem] = []
         for i, entity in enumerate(annotation.entities):
             if entity.entity_id is None:
                 continue
-            seen = first_type.setdefault(entity.entity_id, (entity.type, file))
+            seen = self.first_type.setdefault(entity.entity_id, (entity.type, file))
             if seen[0] != entity.type:
                 reason = f"{entity.entity_id!r} is {entity.type} here but {seen[0]} in {seen[1]}"
                 problems.append(Problem(file, f"$.entities[{i}].type", reason))
-    return problems
+        return problems
+
+
+def check_entity_types(annotations: Mapping[str, Annotation]) -> list[Problem]:
+    """Problems where one canonical entity id carries different types across the corpus."""
+    types = EntityTypes()
+    return [problem for file, ann in annotations.items() for problem in types.add(file, ann)]
 
 
 @dataclass(frozen=True)
@@ -287,11 +308,14 @@ def read_prediction_folders(
 def validate_folders(
     gold_dir: Path | None, predictions_dir: Path | None
 ) -> tuple[list[Problem], str]:
-    """Check the gold folder and, if given, a predictions folder against the gold articles.
+    """Check the gold and, if given, predictions against the gold articles (a gold or
+    predictions ``.jsonl`` or ``.parquet`` file, or a saved dataset as gold, is read through
+    :mod:`benchmark._sources`).
 
     Returns every problem found and a one-line summary for when there is none.
     """
     from ._gold import check_gold, default_gold_dir
+    from ._sources import read_predictions, source_kind
 
     root = gold_dir or default_gold_dir()
     corpus, problems = check_gold(root)
@@ -299,11 +323,16 @@ def validate_folders(
     if predictions_dir is not None:
         if corpus is not None:
             documents = {ex.doc_id: ex.document for ex in corpus}
+        elif source_kind(root) != "folder":
+            return problems, summary
         else:
             documents, article_problems = load_articles(root / "articles")
             if not documents:
                 return problems + article_problems, summary
-        systems, found = read_prediction_folders(predictions_dir, documents)
+        if source_kind(predictions_dir) == "folder":
+            systems, found = read_prediction_folders(predictions_dir, documents)
+        else:
+            systems, found = read_predictions(predictions_dir, documents)
         problems += found
         checked_files = sum(len(by_doc) for by_doc in systems.values())
         summary += f"; predictions {predictions_dir}: {checked_files} files OK"

@@ -212,6 +212,14 @@ WRITE_CALL = re.compile(
 )
 # Writers allowed not to go through benchmark._json.atomic_write_*: (file, line fragment) -> why.
 ALLOWED_WRITERS = {
+    ("_perf/_corpus.py", 'with open(files.gold, "wb") as gold, open(files.predictions, "wb")'): (
+        "synthetic scratch corpus for timing, in a temporary folder"
+    ),
+    ("_perf/_corpus.py", 'open(target, "wb") as out'): "scratch copy of a timing corpus",
+    ("_run/_ci.py", 'with open(target, "a", encoding="utf-8") as handle'): "GitHub's job "
+    "summary file is appended to by every step of a job: appending is its contract",
+    ("_run/_stream.py", 'open(scratch / f"{i}.jsonl", "wb")'): "per-system scratch parts in a "
+    "private temporary folder, joined into details.jsonl through a temporary file and a rename",
     ("_perf/_systems.py", "shutil.copyfile(article,"): "scratch copy of articles for timing",
     ("_perf/_systems.py", '/ "annotations" / f"{doc_id}.json").write_text('): "scratch gold",
     ("_resources.py", "target.write_bytes(node.read_bytes())"): "extracting the packaged data of "
@@ -251,7 +259,7 @@ KEY = "sk-test-SECRET-123"
 def test_api_key_never_reaches_a_run_or_cache_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from benchmark._systems._llm_fake import FakeChatServer
+    from tests.llm_fake import FakeChatServer
     from tests.run_helpers import make_corpus
 
     gold = make_corpus(tmp_path / "gold")

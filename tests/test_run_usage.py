@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from benchmark._cli import cli
-from benchmark._systems._llm_fake import FakeChatServer
+from tests.llm_fake import FakeChatServer
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])

@@ -46,6 +46,7 @@ class PerfOptions:
     compare: bool = True
     in_process: bool = True
     growth: tuple[int, ...] = (1_000, 10_000)
+    growth_jsonl: bool = False
     startup: bool = True
     runs: bool = False
     runs_docs: int = 40
@@ -91,7 +92,13 @@ def run_perf(options: PerfOptions, progress: Callable[[str], None] = lambda _: N
         )
     if o.growth:
         report.growth = measure_growth(
-            o.seed, o.growth, o.mentions_per_doc, o.rounds, layers=o.layers, progress=progress
+            o.seed,
+            o.growth,
+            o.mentions_per_doc,
+            o.rounds,
+            layers=o.layers,
+            jsonl=o.growth_jsonl,
+            progress=progress,
         )
     if o.runs:
         report.runs = measure_runs(o.runs_docs, o.rounds, progress=progress)

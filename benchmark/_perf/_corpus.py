@@ -284,16 +284,17 @@ class CorpusFiles:
     documents: int
     gold_mentions: int = 0
     pred_mentions: int = 0
+    jsonl: bool = False
 
     @property
     def gold(self) -> Path:
-        """The gold folder (``articles/`` and ``annotations/``)."""
-        return self.root / "gold"
+        """The gold folder (``articles/`` and ``annotations/``), or ``gold.jsonl``."""
+        return self.root / ("gold.jsonl" if self.jsonl else "gold")
 
     @property
     def predictions(self) -> Path:
-        """The folder of system folders (one: :data:`SYSTEM`)."""
-        return self.root / "pred"
+        """The folder of system folders (one: :data:`SYSTEM`), or ``<SYSTEM>.jsonl``."""
+        return self.root / (f"{SYSTEM}.jsonl" if self.jsonl else "pred")
 
     @property
     def system(self) -> Path:
@@ -325,12 +326,48 @@ def write_corpus(
     return CorpusFiles(root, documents, gold_mentions, pred_mentions)
 
 
+def write_corpus_jsonl(
+    root: Path, seed: int, documents: int, mentions: int, *, layers: bool = False
+) -> CorpusFiles:
+    """Write the same corpus as :func:`write_corpus` as two JSON Lines files, a document at a
+    time: ``gold.jsonl`` and ``synthetic.jsonl`` (the predictions, with their text).
+
+    Example:
+        >>> import tempfile
+        >>> files = write_corpus_jsonl(Path(tempfile.mkdtemp()), 0, 3, 5)
+        >>> files.gold.name, len(files.predictions.read_bytes().splitlines())
+        ('gold.jsonl', 3)
+    """
+    from .._convert._jsonl import jsonl_line
+    from .._models import Example
+
+    files = CorpusFiles(root, documents, jsonl=True)
+    root.mkdir(parents=True, exist_ok=True)
+    gold_mentions = pred_mentions = 0
+    with open(files.gold, "wb") as gold, open(files.predictions, "wb") as pred:
+        for doc in iter_corpus(seed, documents, mentions):
+            document = doc.document()
+            for which, stream in (("gold", gold), ("pred", pred)):
+                annotation = doc.full_annotation(which) if layers else doc.annotation(which)
+                stream.write(jsonl_line(Example(document, annotation)))
+            gold_mentions += len(doc.gold)
+            pred_mentions += len(doc.pred)
+    return CorpusFiles(root, documents, gold_mentions, pred_mentions, jsonl=True)
+
+
 def link_corpus(source: CorpusFiles, root: Path, documents: int) -> CorpusFiles:
     """The first ``documents`` documents of ``source`` under ``root``.
 
     Files are hard links (copies where links are not supported): the smaller corpora of a
-    series take no extra disk space.
+    series take no extra disk space. A JSON Lines corpus gets the first lines of its files.
     """
+    if source.jsonl:
+        files = CorpusFiles(root, documents, jsonl=True)
+        root.mkdir(parents=True, exist_ok=True)
+        for path, target in ((source.gold, files.gold), (source.predictions, files.predictions)):
+            with open(path, "rb") as stream, open(target, "wb") as out:
+                out.writelines(line for _, line in zip(range(documents), stream, strict=False))
+        return files
     files = CorpusFiles(root, documents)
     for folder, suffix in (("gold/articles", ".txt"), ("gold/annotations", ".json")):
         _link_first(source.root / folder, root / folder, suffix, documents)

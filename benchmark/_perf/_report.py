@@ -353,7 +353,9 @@ def _growth(growth: Sequence[GrowthRow]) -> list[str]:
             ]
         )
     header = ["docs", *TIMING_HEADER[:4], "s / 1k docs", "peak MiB", "MiB / 1k docs"]
-    return ["", "bench score by corpus size (whole process, seconds)", table(header, rows)]
+    form = growth[0].form if growth else "folders"
+    title = f"bench score by corpus size ({form}; whole process, seconds)"
+    return ["", title, table(header, rows)]
 
 
 def _runs(runs: Sequence[RunRow]) -> list[str]:

@@ -102,8 +102,13 @@ def run_command(
     command: str | None = None,
     out: Echo = print,
     err: Echo = print,
+    executor: str = "local",
+    address: str | None = None,
 ) -> int:
     """Run systems on the gold, write the run folder; return the exit code.
+
+    ``executor`` is ``"local"`` (worker processes here) or ``"ray"`` (Ray tasks; ``address`` the
+    cluster to join): see :func:`~benchmark._run._runner.extract_all`.
 
     Exit code 1 when nothing could be scored, or with ``strict`` when any document failed or a
     system was skipped or left out as broken. ``runs/latest`` moves only after a run that exits
@@ -129,7 +134,15 @@ def run_command(
             {"gold folder": gold_root, "systems folder": systems_dir, "cache folder": cache_dir}
         )
         cache = ResultCache(cache_dir, read=use_cache)  # --no-cache: extract again, refresh
-        extraction = extract_all(corpus, planned, cache=cache, jobs=jobs, timeout=timeout)
+        extraction = extract_all(
+            corpus,
+            planned,
+            cache=cache,
+            jobs=jobs,
+            timeout=timeout,
+            executor=executor,
+            address=address,
+        )
         extraction.skipped = {**skipped, **extraction.skipped}
         results, details = score_run(
             corpus,

@@ -51,6 +51,7 @@ from ._executor import (
     default_jobs,
 )
 from ._files import RESULTS_FILE, RunFiles, write_results
+from ._ray import RayExecutor
 
 DEFAULT_TIMEOUT = 120.0
 BOOTSTRAP_SAMPLES = 1000
@@ -259,6 +260,8 @@ def extract_all(
     timeout: float | None = DEFAULT_TIMEOUT,
     inline: bool = False,
     progress: bool = True,
+    executor: str = "local",
+    address: str | None = None,
 ) -> Extraction:
     """Predictions of every system on every document, from the cache or freshly extracted.
 
@@ -266,6 +269,9 @@ def extract_all(
         jobs: worker processes (default: one per core; never more than there are tasks).
         timeout: seconds per document before the worker is stopped (None: no limit).
         inline: run in this process (no timeouts; for system objects that cannot be pickled).
+        executor: ``"local"`` (worker processes here) or ``"ray"`` (Ray tasks, at most ``jobs``
+            at a time: :class:`benchmark._run._ray.RayExecutor`).
+        address: the Ray cluster to join (with ``executor="ray"``).
 
     Raises:
         KeyboardInterrupt: when interrupted; every result finished so far is in the cache.
@@ -339,10 +345,14 @@ def extract_all(
     try:
         if tasks:
             workers = min(jobs or default_jobs(), len(tasks))
-            executor: InlineExecutor | ProcessExecutor = (
-                InlineExecutor() if inline else ProcessExecutor(workers, timeout)
-            )
-            executor.run(tasks, record, run.skipped)
+            runner: InlineExecutor | ProcessExecutor | RayExecutor
+            if inline:
+                runner = InlineExecutor()
+            elif executor == "ray":
+                runner = RayExecutor(workers, timeout, address=address)
+            else:
+                runner = ProcessExecutor(workers, timeout)
+            runner.run(tasks, record, run.skipped)
     finally:
         bar.close()
     for name in run.skipped:

@@ -11,7 +11,7 @@ import gc
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._errors import BenchError
 from .._formats import RESULTS_FORMAT, DocumentDetail, Results
@@ -19,6 +19,9 @@ from .._gold import default_gold_dir, load_gold
 from .._models import Annotation, Corpus, Document
 from .._validate import read_prediction_folders
 from ._provenance import run_provenance
+
+if TYPE_CHECKING:
+    from .._scoring import ScoredSystems
 
 
 @contextmanager
@@ -43,9 +46,14 @@ def load_predictions(
     Raises:
         BenchError: naming the file and field of the first invalid prediction file.
     """
-    if not predictions_dir.is_dir():
+    from .._sources import read_predictions, source_kind
+
+    if source_kind(predictions_dir) != "folder":
+        systems, problems = read_predictions(predictions_dir, documents)
+    elif not predictions_dir.is_dir():
         raise BenchError(f"{predictions_dir}: no such predictions folder")
-    systems, problems = read_prediction_folders(predictions_dir, documents)
+    else:
+        systems, problems = read_prediction_folders(predictions_dir, documents)
     if problems:
         raise BenchError.from_problems(problems)
     if not systems:
@@ -71,10 +79,35 @@ def score_to_results(
     from .._scoring import score_results
 
     scored = score_results(corpus, predictions, bootstrap_samples=samples, seed=seed)
-    provenance = run_provenance(
+    results = results_of(
+        scored,
+        system_provenance,
         gold_sha256=corpus.sha256,
         gold_dir=gold_dir,
-        systems={name: system_provenance.get(name, {}) for name in predictions},
+        command=command,
+        errors=errors,
+        skipped=skipped,
+        usage=usage,
+    )
+    return results, scored.details()
+
+
+def results_of(
+    scored: ScoredSystems,
+    system_provenance: Mapping[str, Mapping[str, Any]],
+    *,
+    gold_sha256: str,
+    gold_dir: Path | None,
+    command: str | None = None,
+    errors: Mapping[str, Mapping[str, str]] | None = None,
+    skipped: Mapping[str, str] | None = None,
+    usage: Mapping[str, Mapping[str, float]] | None = None,
+) -> Results:
+    """The results.json of scored systems (whole, or accumulated batch by batch)."""
+    provenance = run_provenance(
+        gold_sha256=gold_sha256,
+        gold_dir=gold_dir,
+        systems={name: system_provenance.get(name, {}) for name in scored.systems},
         bootstrap=scored.bootstrap,
         command=command,
     )
@@ -88,7 +121,7 @@ def score_to_results(
         skipped=dict(skipped or {}),
         usage={name: dict(figures) for name, figures in sorted((usage or {}).items())},
     )
-    return results, scored.details()
+    return results
 
 
 def score_folders(

@@ -30,7 +30,12 @@ def bootstrap_unit(n_documents: int) -> Literal["document", "paragraph"]:
     return "document" if n_documents >= MIN_DOCUMENTS else "paragraph"
 
 
-def resample_weights(n_units: int, samples: int, seed: int) -> FloatArray:
+BLOCK_CELLS = 1 << 22
+"""The most cells of a resample matrix made at once: a larger one (more than 4,194 units at
+1,000 samples) is made in blocks of rows, so the bootstrap's memory stays bounded."""
+
+
+def resample_weights(n_units: int, samples: int, seed: int | tuple[int, int]) -> FloatArray:
     """A ``(samples, n_units)`` matrix: how often each unit is drawn in each resample."""
     import numpy as np
 
@@ -111,16 +116,49 @@ def system_intervals(
     rows: Iterable[UnitRow], unit: str, samples: int, seed: int
 ) -> dict[tuple[str, str], list[float] | None]:
     """The F1 interval of every metric (None for all when ``samples`` is 0)."""
-    arrays = unit_arrays(rows, unit)
+    return intervals_of(unit_arrays(rows, unit), samples, seed)
+
+
+def intervals_of(
+    arrays: dict[tuple[str, str], FloatArray], samples: int, seed: int
+) -> dict[tuple[str, str], list[float] | None]:
+    """The F1 interval of every metric from its ``(units, 3)`` count matrix (see
+    :func:`unit_arrays`; a corpus scored in batches builds the matrices itself)."""
     if samples <= 0:
         return dict.fromkeys(arrays)
+    import numpy as np
+
     weights: FloatArray | None = None
     out: dict[tuple[str, str], list[float] | None] = {}
+    blocked: dict[int, list[tuple[str, str]]] = {}
     for key, counts in arrays.items():
+        if counts.shape[0] * samples > BLOCK_CELLS:
+            blocked.setdefault(counts.shape[0], []).append(key)
+            continue
         if weights is None or weights.shape[1] != counts.shape[0]:
             weights = resample_weights(counts.shape[0], samples, seed)
         out[key] = f1_interval(counts, weights)
-    return out
+    for n_units, keys in blocked.items():
+        values: dict[tuple[str, str], list[FloatArray]] = {key: [] for key in keys}
+        for block in weight_blocks(n_units, samples, seed):
+            for key in keys:
+                values[key].append(resampled_f1(arrays[key], block))
+        for key in keys:
+            out[key] = percentile_interval(np.concatenate(values[key]))
+    return {key: out[key] for key in arrays}
+
+
+def weight_blocks(n_units: int, samples: int, seed: int) -> Iterator[FloatArray]:
+    """The resample matrix of a large corpus, as blocks of rows: block ``b`` is drawn from the
+    stream ``(seed, b)``, so the draws still depend only on the seed, the units and the samples.
+
+    Example:
+        >>> [block.shape for block in weight_blocks(3_000_000, 4, 0)]
+        [(1, 3000000), (1, 3000000), (1, 3000000), (1, 3000000)]
+    """
+    rows = max(1, BLOCK_CELLS // max(n_units, 1))
+    for block, start in enumerate(range(0, samples, rows)):
+        yield resample_weights(n_units, min(rows, samples - start), (seed, block))
 
 
 def compare_scores(
