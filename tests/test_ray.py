@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from benchmark._models import Annotation, Document
+from benchmark._resources import resolve_gold
 from benchmark._run._commands import run_command
 from benchmark._run._executor import Outcome, SystemRecipe, Task
 from benchmark._run._ray import RayExecutor
@@ -97,3 +98,65 @@ def test_a_hanging_document_times_out_and_errors_stay_per_document() -> None:
     assert by_doc["hangs", "b-hang"].error == "timed out after 2 s"
     assert by_doc["fails", "a-ok"].error == "raised ValueError: no luck with a-ok"
     assert took < 30
+
+
+class DiesOnFirstCall:
+    """Kills its worker process the first time it runs anywhere (a marker file says so), then
+    works: the task is retried on a fresh worker and succeeds."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = Path(marker)
+
+    def extract(self, document: Document) -> Annotation:
+        import os
+
+        if not self.marker.exists():
+            self.marker.write_text("died once")
+            os._exit(3)
+        return Annotation(document.doc_id, document.sha256)
+
+
+class AlwaysDies:
+    """Kills its worker process on every document."""
+
+    def extract(self, document: Document) -> Annotation:
+        import os
+
+        os._exit(4)
+
+
+def test_a_worker_killed_mid_run_is_retried_then_recorded(tmp_path: Path) -> None:
+    document = Document("a-doc", "Fine.")
+    marker = str(tmp_path / "died")
+    tasks = [
+        Task(0, SystemRecipe("flaky", DiesOnFirstCall, (marker,)), (document,)),
+        Task(1, SystemRecipe("doomed", AlwaysDies), (document,)),
+    ]
+    outcomes: list[Outcome] = []
+    RayExecutor(2, 30.0).run(tasks, outcomes.append)
+    by_system = {o.system: o for o in outcomes}
+    assert Path(marker).exists()  # the first worker really died
+    assert by_system["flaky"].error is None and by_system["flaky"].prediction  # retried, done
+    assert (by_system["doomed"].error or "").startswith("worker died")  # recorded, not raised
+
+
+def test_same_totals_as_local_on_the_held_out_news(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    totals = {}
+    for executor in ("local", "ray"):
+        monkeypatch.setenv("BENCH_CACHE_DIR", str(tmp_path / f"cache-{executor}"))
+        lines: list[str] = []
+        code = run_command(
+            systems=("oracle", "rules"),
+            gold_dir=resolve_gold("heldout-test"),
+            out_dir=tmp_path / executor,
+            jobs=2,
+            executor=executor,
+            out=lines.append,
+            err=lines.append,
+        )
+        assert code == 0, lines
+        totals[executor] = json.loads((tmp_path / executor / "results.json").read_text())
+    assert totals["ray"]["results"] == totals["local"]["results"]
+    assert totals["ray"]["documents"] == totals["local"]["documents"]

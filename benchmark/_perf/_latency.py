@@ -9,6 +9,7 @@ is not counted), and prints one row per executor and concurrency with the projec
 1,000,000 documents at that rate::
 
     python -m benchmark._perf._latency --documents 200 --jobs 1,2,4,8
+    python -m benchmark._perf._latency --system spacy --documents 40 --jobs 1,2
 
 Example:
     >>> rows = measure(4, (1,), ("local",), wait=0.0)
@@ -80,15 +81,41 @@ def _corpus(documents: int) -> Corpus:
     return Corpus(tuple(examples))
 
 
-def measure(
-    documents: int, jobs: Sequence[int], executors: Sequence[str], *, wait: float = 0.05
-) -> list[LatencyRow]:
-    """Time ``extract_all`` of :class:`LatencySystem` on ``documents`` synthetic documents."""
-    from .._run._cache import ResultCache
-    from .._run._runner import extract_all, plan_instance
+def _article_corpus(documents: int) -> Corpus:
+    """``documents`` copies (in turn) of the built-in articles: seed gold and held-out news."""
+    from .._gold import load_gold
+    from .._resources import GOLD_SETS, resolve_gold
 
-    corpus = _corpus(documents)
-    planned = plan_instance(LatencySystem(wait))
+    texts = [ex.document.text for name in GOLD_SETS for ex in load_gold(resolve_gold(name))]
+    examples = []
+    for i in range(documents):
+        document = Document(f"article-{i:05d}", texts[i % len(texts)])
+        examples.append(Example(document, Annotation(document.doc_id, document.sha256)))
+    return Corpus(tuple(examples))
+
+
+def measure(
+    documents: int,
+    jobs: Sequence[int],
+    executors: Sequence[str],
+    *,
+    wait: float = 0.05,
+    system: str | None = None,
+) -> list[LatencyRow]:
+    """Time ``extract_all`` of :class:`LatencySystem` on ``documents`` synthetic documents, or of
+    a registered ``system`` (CPU-bound, such as ``spacy``) on copies of the built-in articles."""
+    from .._run._cache import ResultCache
+    from .._run._runner import extract_all, plan_instance, plan_systems
+
+    if system is None:
+        corpus = _corpus(documents)
+        planned = plan_instance(LatencySystem(wait))
+    else:
+        corpus = _article_corpus(documents)
+        chosen, skipped = plan_systems([system], corpus)
+        if not chosen:
+            raise RuntimeError(f"{system}: {skipped.get(system, 'cannot run here')}")
+        planned = chosen[0]
     rows: list[LatencyRow] = []
     for executor in executors:
         started_ray = False
@@ -124,15 +151,20 @@ def measure(
     return rows
 
 
-def render(rows: Sequence[LatencyRow], wait: float) -> str:
+def render(rows: Sequence[LatencyRow], wait: float, system: str | None = None) -> str:
     """The rows as a Markdown table.
 
     Example:
         >>> print(render([LatencyRow("local", 1, 100, 5.0)], 0.05).splitlines()[-1])
         | local | 1 | 100 | 5.00 | 20.0 | 13.9 |
     """
+    title = (
+        f"latency-bound system: {wait * 1000:g} ms per document"
+        if system is None
+        else f"{system} on copies of the built-in articles (CPU-bound)"
+    )
     lines = [
-        f"latency-bound system: {wait * 1000:g} ms per document",
+        title,
         "",
         "| executor | tasks at once | documents | wall s | documents/s | 1,000,000 documents (h) |",
         "|---|---:|---:|---:|---:|---:|",
@@ -152,10 +184,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--jobs", default="1,2,4,8", help="comma-separated concurrencies")
     parser.add_argument("--executors", default="local,ray", help="local, ray or both")
     parser.add_argument("--wait", type=float, default=0.05, help="seconds per document")
+    parser.add_argument("--system", help="a registered system instead (e.g. spacy: CPU-bound)")
     args = parser.parse_args(argv)
     jobs = [int(part) for part in args.jobs.split(",")]
     executors = [part for part in args.executors.split(",") if part]
-    print(render(measure(args.documents, jobs, executors, wait=args.wait), args.wait))
+    rows = measure(args.documents, jobs, executors, wait=args.wait, system=args.system)
+    print(render(rows, args.wait, args.system))
     return 0
 
 
