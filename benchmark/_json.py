@@ -25,12 +25,16 @@ Example:
 from __future__ import annotations
 
 import ast
+import ctypes
+import errno
 import hashlib
 import json
 import math
 import os
 import re
+import shutil
 import stat
+import sys
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -504,6 +508,51 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def exchange_paths(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False when this
+    system or file system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
+    renameat2.argtypes += [ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def replace_folder(staging: Path, final: Path) -> None:
+    """Move the folder ``staging`` to ``final``, replacing a folder there whole: in one step
+    where the system can (:func:`exchange_paths`), else by two renames, the old folder put back
+    if the second fails. A reader sees the old folder or the new one, never a mix.
+
+    Raises:
+        OSError: when the move fails (``final`` is then as it was).
+    """
+    if not os.path.lexists(final):
+        os.rename(staging, final)
+        return
+    if exchange_paths(staging, final):
+        shutil.rmtree(staging, ignore_errors=True)  # now the replaced folder
+        return
+    old = staging.with_name(staging.name.removesuffix(".partial") + ".old")
+    os.rename(final, old)
+    try:
+        os.rename(staging, final)
+    except OSError:
+        os.rename(old, final)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def atomic_write_text(path: Path, text: str) -> None:

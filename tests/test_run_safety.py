@@ -561,9 +561,9 @@ def test_a_run_folder_is_replaced_whole_and_the_replacement_is_named(
 def test_without_an_atomic_exchange_the_swap_still_keeps_one_whole_run(
     env: Env, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import benchmark._run._runner as runner
+    import benchmark._json as _json
 
-    monkeypatch.setattr(runner, "_exchange", lambda a, b: False)  # as off Linux
+    monkeypatch.setattr(_json, "exchange_paths", lambda a, b: False)  # as off Linux
     assert env.run("--system", "steady", "--system", "plain", out=env.out).exit_code == 0
     kept = snapshot(env.out)
     real_rename = os.rename

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .._errors import BenchError, Problem
 from .._io import check_doc_id
-from .._json import atomic_write_text
+from .._json import atomic_write_text, replace_folder
 from .._models import Annotation, Document, Example
 from .._validate import check_annotation
 
@@ -180,16 +180,6 @@ def write_output(examples: Sequence[Example], out: Path, fmt: Format) -> dict[st
 
 def _swap(staging: Path, out: Path) -> None:
     try:
-        if not os.path.lexists(out):
-            os.rename(staging, out)
-            return
-        old = staging.with_suffix(".old")
-        os.rename(out, old)
-        try:
-            os.rename(staging, out)
-        except OSError:
-            os.rename(old, out)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
+        replace_folder(staging, out)
     except OSError as exc:
         raise BenchError(f"cannot write {out}: {exc.strerror or exc}") from None

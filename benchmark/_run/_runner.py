@@ -20,7 +20,6 @@ under ``errors``; a system that is unavailable is listed under ``skipped`` and n
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import datetime as dt
 import errno
 import os
@@ -38,7 +37,7 @@ from typing import Any
 from .._errors import BenchError, one_line
 from .._formats import CacheIdentity, DocumentDetail, Results
 from .._io import DOC_ID_PATTERN, decode_annotation, write_annotation
-from .._json import atomic_write_text, decode_untyped, read_bytes
+from .._json import atomic_write_text, decode_untyped, read_bytes, replace_folder
 from .._models import Annotation, Corpus, Document
 from .._validate import check_annotation
 from ._cache import ResultCache, code_fingerprint, result_key
@@ -652,27 +651,6 @@ def _folder_locked(folder: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False when this
-    system or file system cannot."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):
-        return False
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
-    renameat2.argtypes += [ctypes.c_uint]
-    renameat2.restype = ctypes.c_int
-    at_fdcwd, rename_exchange = -100, 2
-    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP):
-        return False
-    raise OSError(code, os.strerror(code), str(b))
-
-
 def _real(path: Path) -> Path:
     """``path`` with every link resolved as far as they resolve (never raises on a loop)."""
     try:
@@ -889,17 +867,7 @@ class RunOutput:
             return
         replaced = describe_run_folder(final)
         try:
-            if _exchange(staging, final):
-                _remove_tree(staging)  # now the replaced run
-            else:
-                old = staging.with_name(staging.name.removesuffix(".partial") + ".old")
-                os.rename(final, old)
-                try:
-                    os.rename(staging, final)
-                except OSError:
-                    os.rename(old, final)
-                    raise
-                _remove_tree(old)
+            replace_folder(staging, final)
         except OSError as exc:
             raise BenchError(f"cannot move the run to {final}: {exc.strerror or exc}") from None
         err(f"bench: replaced {replaced} in {self.shown}")

@@ -30,7 +30,7 @@ from ..._models import Annotation, Document, Entity, Quote, Span, Speaker
 from ..._system import SystemUnavailable
 from .._shared._text import QUOTE_CHARS, SPACES, trim
 from ..spacy._extract import LABEL_MAP
-from ..spacy._system import DEFAULT_MODEL, load_pipeline, model_package
+from ..spacy._system import DEFAULT_MODEL, load_pipeline, model_package, pipeline_config
 
 _PARAMS = frozenset({"model", "batch_size"})
 
@@ -139,16 +139,8 @@ class _PipelineSystem:
             raise SystemUnavailable(f"unknown {self.name} system params: {', '.join(unknown)}")
         self.model: str = str(params.get("model", DEFAULT_MODEL))
         self.batch_size: int = int(params.get("batch_size", 8))
-        import spacy
-
         self.nlp = load_pipeline(self.model)
-        self.config: dict[str, Any] = {
-            "model": self.model,
-            "model_package": model_package(self.model),
-            "model_version": str(self.nlp.meta.get("version", "")),
-            "spacy_version": str(getattr(spacy, "__version__", "")),
-            "batch_size": self.batch_size,
-        }
+        self.config: dict[str, Any] = pipeline_config(self.model, self.nlp, self.batch_size)
 
     @classmethod
     def availability(cls, params: Mapping[str, Any]) -> str | None:

@@ -47,6 +47,20 @@ def model_package(model: str) -> str | None:
     return None
 
 
+def pipeline_config(model: str, nlp: Any, batch_size: int) -> dict[str, Any]:
+    """What identifies a system built on a loaded pipeline: model, its package and version,
+    spaCy's version and the batch size (the config of ``spacy`` and of the peers on it)."""
+    import spacy
+
+    return {
+        "model": model,
+        "model_package": model_package(model),
+        "model_version": str(nlp.meta.get("version", "")),
+        "spacy_version": str(getattr(spacy, "__version__", "")),
+        "batch_size": batch_size,
+    }
+
+
 def load_pipeline(model: str) -> Any:
     """The loaded spaCy pipeline for ``model``, cached per process (never downloads)."""
     with _LOCK:
@@ -127,16 +141,8 @@ class SpacySystem:
         unknown = sorted(set(params) - {"model", "batch_size"})
         if unknown:
             raise SystemUnavailable(f"unknown spacy system params: {', '.join(unknown)}")
-        import spacy
-
         self.nlp = load_pipeline(self.model)
-        self.config: dict[str, Any] = {
-            "model": self.model,
-            "model_package": model_package(self.model),
-            "model_version": str(self.nlp.meta.get("version", "")),
-            "spacy_version": str(getattr(spacy, "__version__", "")),
-            "batch_size": self.batch_size,
-        }
+        self.config: dict[str, Any] = pipeline_config(self.model, self.nlp, self.batch_size)
 
     @classmethod
     def availability(cls, params: Mapping[str, Any]) -> str | None:
