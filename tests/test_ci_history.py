@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ from click.testing import CliRunner
 from benchmark._cli import cli
 from benchmark._report._assets import CONTENT_SECURITY_POLICY
 from tests.test_check import BASE, scores, write_baseline, write_run
-from tests.test_report_browser import CHROMIUM, _chromium
+from tests.test_report_browser import CHROMIUM, _chromium, _Dom
 
 HOSTILE_COMMIT = (
     '<img src=x onerror="document.title=\'pwned\'"><script>document.title="pwned"</script>'
@@ -85,25 +84,6 @@ def test_a_folder_without_runs_is_a_harness_error(tmp_path: Path) -> None:
     )
     assert code == 2
     assert "holds no run" in output
-
-
-class _Dom(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.elements: list[tuple[str, dict[str, str | None]]] = []
-        self.title = ""
-        self._in_title = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.elements.append((tag, dict(attrs)))
-        self._in_title = tag == "title" and not self.title
-
-    def handle_endtag(self, tag: str) -> None:
-        self._in_title = False
-
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self.title += data
 
 
 def write_page(tmp_path: Path) -> Path:

@@ -216,11 +216,11 @@ def test_bad_prediction_is_one_located_line(
     expected = f"{file}: {json_path}: " if json_path else f"{file}: "
     assert any(line.startswith(expected) and reason in line for line in lines), lines
     assert result.stderr.strip() == f"{len(lines)} problem(s) found"
-    from benchmark._run._score import score_folders
+    from benchmark._run._stream import score_stream
 
     with pytest.raises(BenchError) as raised:  # by the loader, or at the latest by the scorer
         read_annotation(file)
-        score_folders(gold, tmp_path / "predictions", samples=0)
+        score_stream(gold, tmp_path / "predictions", samples=0)
     assert str(raised.value).startswith(f"{file}"), raised.value
     assert "\n" not in str(raised.value)
 

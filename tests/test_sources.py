@@ -19,10 +19,10 @@ from benchmark._hf import export_dataset
 from benchmark._models import Annotation, Corpus, Document, Example
 from benchmark._perf._corpus import iter_corpus
 from benchmark._run._files import load_details
-from benchmark._run._score import score_folders
+from benchmark._run._score import score_to_results
 from benchmark._run._stream import score_stream
 from benchmark._sources import check_gold_source, source_kind
-from benchmark._validate import validate_folders
+from benchmark._validate import read_prediction_folders, validate_folders
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +129,11 @@ def _synthetic(root: Path, documents: int) -> tuple[Path, Path, Path]:
 @pytest.mark.parametrize("documents", [4, 23])
 def test_batches_give_the_whole_corpus_results(tmp_path: Path, documents: int) -> None:
     gold_dir, pred_dir, pred_file = _synthetic(tmp_path, documents)
-    whole, details = score_folders(gold_dir, pred_dir, samples=200, seed=1)
+    corpus = load_gold(gold_dir)
+    articles = {example.doc_id: example.document for example in corpus}
+    systems, problems = read_prediction_folders(pred_dir, articles)
+    assert problems == []
+    whole, details = score_to_results(corpus, systems, {}, gold_dir=gold_dir, samples=200, seed=1)
     for gold, predictions in ((gold_dir, pred_dir), (tmp_path / "gold.jsonl", pred_file)):
         out = tmp_path / f"out-{gold.name}"
         batched = score_stream(gold, predictions, out_dir=out, samples=200, seed=1, batch_size=5)

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .._errors import BenchError
-from .._models import Annotation
+from .._models import Annotation, Corpus
 from .._run._files import RunFiles
 from ._html import render_html
 from ._load import PREDICTIONS_DIR, load_corpus, load_predictions
@@ -43,6 +43,7 @@ def write_reports(
     *,
     command: str | None = None,
     predictions: Mapping[str, Mapping[str, Annotation]] | None = None,
+    corpus: Corpus | None = None,
 ) -> None:
     """(Re)write ``summary.md`` and ``report.html`` in a run folder, each atomically.
 
@@ -55,6 +56,8 @@ def write_reports(
             the run's own ``provenance.command``; with neither known, no command is credited.
         predictions: the run's predictions when the caller holds them; else read from
             ``predictions/``.
+        corpus: the gold the run scored, when the caller holds it; else read again from the
+            folder the run's provenance names.
 
     Raises:
         BenchError: when the run's files are missing or malformed (nothing is written then), or
@@ -68,7 +71,9 @@ def write_reports(
         if not run_dir.is_dir():
             raise BenchError(f"{run_dir}: no such run folder")
         run = load_run(run_dir)
-    corpus, gold_notes = load_corpus(run.results)
+    gold_notes: list[str] = []
+    if corpus is None:  # bench report: the gold the run names; bench run hands its own over
+        corpus, gold_notes = load_corpus(run.results)
     prediction_notes: list[str] = []
     if predictions is None:
         predictions, prediction_notes = load_predictions(run_dir / PREDICTIONS_DIR, corpus)

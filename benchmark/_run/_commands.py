@@ -154,7 +154,7 @@ def run_command(
         scored_any = any(len(found) > 0 for found in extraction.predictions.values())
         failed_any = any(extraction.errors.values()) or bool(extraction.skipped or broken)
         code = 1 if not scored_any or (strict and failed_any) else 0
-        write_run(output.staging(), results, details, extraction)
+        write_run(output.staging(), results, details, extraction, corpus)
         target = output.publish(latest=out_dir is None and code == 0, err=err)
     n = len(corpus)
     for name in extraction.predictions:

@@ -436,6 +436,7 @@ def write_run(
     results: Results,
     details: Sequence[DocumentDetail],
     run: Extraction,
+    corpus: Corpus | None = None,
 ) -> None:
     """Write a run folder: predictions/, details.jsonl, results.json, summary.md, report.html
     (each file atomically).
@@ -461,7 +462,10 @@ def write_run(
     for detail in details:
         details_by_system.setdefault(detail.system, {})[detail.doc_id] = detail
     write_reports(
-        out_dir, RunFiles(out_dir, results, details_by_system), predictions=run.predictions
+        out_dir,
+        RunFiles(out_dir, results, details_by_system),
+        predictions=run.predictions,
+        corpus=corpus,
     )
 
 

@@ -13,11 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .._errors import BenchError
 from .._formats import RESULTS_FORMAT, DocumentDetail, Results
-from .._gold import default_gold_dir, load_gold
-from .._models import Annotation, Corpus, Document
-from .._validate import read_prediction_folders
+from .._models import Annotation, Corpus
 from ._provenance import run_provenance
 
 if TYPE_CHECKING:
@@ -36,29 +33,6 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def load_predictions(
-    predictions_dir: Path, documents: dict[str, Document]
-) -> dict[str, dict[str, Annotation]]:
-    """Every system's checked predictions, by system then doc id.
-
-    Raises:
-        BenchError: naming the file and field of the first invalid prediction file.
-    """
-    from .._sources import read_predictions, source_kind
-
-    if source_kind(predictions_dir) != "folder":
-        systems, problems = read_predictions(predictions_dir, documents)
-    elif not predictions_dir.is_dir():
-        raise BenchError(f"{predictions_dir}: no such predictions folder")
-    else:
-        systems, problems = read_prediction_folders(predictions_dir, documents)
-    if problems:
-        raise BenchError.from_problems(problems)
-    if not systems:
-        raise BenchError(f"{predictions_dir}: no prediction files (<doc_id>.json) found")
-    return systems
 
 
 def score_to_results(
@@ -122,26 +96,6 @@ def results_of(
         usage={name: dict(figures) for name, figures in sorted((usage or {}).items())},
     )
     return results
-
-
-def score_folders(
-    gold_dir: Path | None,
-    predictions_dir: Path,
-    *,
-    samples: int = 1000,
-    seed: int = 0,
-    command: str | None = None,
-) -> tuple[Results, Iterator[DocumentDetail]]:
-    """Score every system folder found under ``predictions_dir`` against the gold."""
-    root = Path(gold_dir) if gold_dir is not None else default_gold_dir()
-    with paused_gc():
-        corpus = load_gold(root)
-        documents = {ex.doc_id: ex.document for ex in corpus}
-        systems = load_predictions(predictions_dir, documents)
-        sources = {name: {"source": str(predictions_dir / name)} for name in systems}
-        return score_to_results(
-            corpus, systems, sources, gold_dir=root, samples=samples, seed=seed, command=command
-        )
 
 
 def _fmt(value: float | None) -> str:

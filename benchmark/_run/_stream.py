@@ -3,7 +3,7 @@
 the totals need is kept: the micro counts, the entity breakdown, and per metric one ``(tp, fp,
 fn)`` row per document for the bootstrap (per paragraph while there are fewer than 10 documents).
 
-The results are the ones :func:`benchmark._run._score.score_folders` gives on the same input
+The results are the ones :func:`benchmark._run._score.score_to_results` gives on the same input
 (a test holds them equal); details.jsonl is written system by system, in the same order.
 
 Example:

@@ -22,7 +22,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import filterfalse
-from operator import itemgetter
 
 from .._models import Claim
 from ._matching import max_weight_matching, overlap_pairs
@@ -34,6 +33,7 @@ from ._results import (
     Places,
     empty_result,
     matched_result,
+    matched_sides,
     optional_key,
     unmatched_in_any,
 )
@@ -43,9 +43,6 @@ MIN_WEIGHT = 0.5
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
 
 Tokens = tuple[str, ...]
-
-_GOLD = itemgetter(0)
-_PRED = itemgetter(1)
 
 
 class _Unpunctuate(dict[int, "int | None"]):
@@ -257,8 +254,7 @@ def score_claims(
         "matched": max_weight_matching(edges, gold_key, pred_key),
         "attributed": max_weight_matching(attributable, gold_key, pred_key),
     }
-    gold_matched = {metric: set(map(_GOLD, chosen)) for metric, chosen in matchings.items()}
-    pred_matched = {metric: set(map(_PRED, chosen)) for metric, chosen in matchings.items()}
+    gold_matched, pred_matched = matched_sides(matchings)
     gold_items = {
         g: _item(gold[g])
         for g in unmatched_in_any(

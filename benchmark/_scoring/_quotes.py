@@ -27,6 +27,7 @@ from ._results import (
     Paragraphs,
     empty_result,
     matched_result,
+    matched_sides,
     optional_key,
     span_item,
     unmatched_in_any,
@@ -121,8 +122,7 @@ def score_quotes(
         "overlap": max_weight_matching(iou_edges, gold_key, pred_key),
         "attribution": max_weight_matching(correct, gold_key, pred_key),
     }
-    gold_matched = {metric: set(map(_GOLD, chosen)) for metric, chosen in matchings.items()}
-    pred_matched = {metric: set(map(_PRED, chosen)) for metric, chosen in matchings.items()}
+    gold_matched, pred_matched = matched_sides(matchings)
     gold_items = {
         g: _quote_item(gold[g])
         for g in unmatched_in_any(

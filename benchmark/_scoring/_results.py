@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import msgspec
@@ -57,17 +57,6 @@ class Counts(msgspec.Struct, frozen=True, gc=False):
         """``2tp / (2tp + fp + fn)`` (the harmonic mean of P and R wherever both are defined);
         None only when there is neither a gold nor a predicted item."""
         return safe_ratio(2 * self.tp, 2 * self.tp + self.fp + self.fn)
-
-    def to_json(self) -> JsonItem:
-        """The ``precision, recall, f1, tp, fp, fn`` fields of results.json."""
-        return {
-            "precision": self.precision,
-            "recall": self.recall,
-            "f1": self.f1,
-            "tp": json_number(self.tp),
-            "fp": json_number(self.fp),
-            "fn": json_number(self.fn),
-        }
 
 
 def safe_ratio(numerator: float, denominator: float) -> float | None:
@@ -242,16 +231,19 @@ class MetricResult(msgspec.Struct, frozen=True, gc=False):
     false_positives: tuple[JsonItem, ...] = ()
     false_negatives: tuple[JsonItem, ...] = ()
 
-    def to_json(self, *, with_paragraphs: bool = False) -> JsonItem:
-        """The ``per_document[doc_id]`` entry of results.json."""
-        data = self.counts.to_json()
-        data["false_positives"] = list(self.false_positives)
-        data["false_negatives"] = list(self.false_negatives)
-        if with_paragraphs:
-            data["per_paragraph"] = [
-                [json_number(c.tp), json_number(c.fp), json_number(c.fn)] for c in self.by_paragraph
-            ]
-        return data
+
+def matched_sides(
+    matchings: Mapping[str, Sequence[tuple[Any, ...]]],
+) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
+    """Per metric, the gold and the predicted indices its (gold, pred, ...) pairs matched.
+
+    Example:
+        >>> matched_sides({"exact": [(0, 2, 1.0)]})
+        ({'exact': {0}}, {'exact': {2}})
+    """
+    gold = {metric: {pair[0] for pair in chosen} for metric, chosen in matchings.items()}
+    pred = {metric: {pair[1] for pair in chosen} for metric, chosen in matchings.items()}
+    return gold, pred
 
 
 def span_item(start: int, end: int, text: str, **extra: Any) -> JsonItem:

@@ -30,7 +30,7 @@ from ..._models import Annotation, Document, Entity, Quote, Span, Speaker
 from ..._system import SystemUnavailable
 from .._shared._text import QUOTE_CHARS, SPACES, trim
 from ..spacy._extract import LABEL_MAP
-from ..spacy._system import DEFAULT_MODEL, load_pipeline, model_package, pipeline_config
+from ..spacy._system import DEFAULT_MODEL, load_pipeline, pipeline_config, pipeline_reason
 
 _PARAMS = frozenset({"model", "batch_size"})
 
@@ -43,16 +43,6 @@ def textacy_installed() -> bool:
         True
     """
     return importlib.util.find_spec("textacy") is not None
-
-
-def _spacy_reason(params: Mapping[str, Any]) -> str | None:
-    """Why the spaCy pipeline cannot be loaded here, or None."""
-    if importlib.util.find_spec("spacy") is None:
-        return "spaCy is not installed (pip install 'fact-extraction-bench[spacy]')"
-    model = str(params.get("model", DEFAULT_MODEL))
-    if model_package(model) is None:
-        return f"spaCy model package {model!r} is not installed"
-    return None
 
 
 def ner_entities(doc: Any) -> tuple[Entity, ...]:
@@ -145,7 +135,7 @@ class _PipelineSystem:
     @classmethod
     def availability(cls, params: Mapping[str, Any]) -> str | None:
         """Why the system cannot run here (spaCy or the model missing), or None when it can."""
-        return _spacy_reason(params)
+        return pipeline_reason(params)
 
     def annotate(self, doc: Any, document: Document) -> Annotation:
         """The annotation of one parsed document."""
@@ -196,7 +186,7 @@ class TextacySystem(_PipelineSystem):
         """Why the system cannot run here (textacy, spaCy or the model missing), or None."""
         if not textacy_installed():
             return "textacy is not installed (pip install 'fact-extraction-bench[textacy]')"
-        return _spacy_reason(params)
+        return pipeline_reason(params)
 
     def annotate(self, doc: Any, document: Document) -> Annotation:
         """Entities, direct quotes and their speakers."""

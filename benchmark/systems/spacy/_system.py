@@ -47,6 +47,17 @@ def model_package(model: str) -> str | None:
     return None
 
 
+def pipeline_reason(params: Mapping[str, Any]) -> str | None:
+    """Why the pipeline ``params`` name cannot be loaded here (spaCy or the model package
+    missing), or None: the availability of ``spacy`` and of the peers built on it."""
+    if importlib.util.find_spec("spacy") is None:
+        return "spaCy is not installed (pip install 'fact-extraction-bench[spacy]')"
+    model = str(params.get("model", DEFAULT_MODEL))
+    if model_package(model) is None:
+        return f"spaCy model package {model!r} is not installed"
+    return None
+
+
 def pipeline_config(model: str, nlp: Any, batch_size: int) -> dict[str, Any]:
     """What identifies a system built on a loaded pipeline: model, its package and version,
     spaCy's version and the batch size (the config of ``spacy`` and of the peers on it)."""
@@ -147,12 +158,7 @@ class SpacySystem:
     @classmethod
     def availability(cls, params: Mapping[str, Any]) -> str | None:
         """Why the system cannot run here (spaCy or the model missing), or None when it can."""
-        if importlib.util.find_spec("spacy") is None:
-            return "spaCy is not installed (pip install 'fact-extraction-bench[spacy]')"
-        model = str(params.get("model", DEFAULT_MODEL))
-        if model_package(model) is None:
-            return f"spaCy model package {model!r} is not installed"
-        return None
+        return pipeline_reason(params)
 
     def extract(self, document: Document) -> Annotation:
         """Annotate one document."""
