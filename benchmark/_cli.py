@@ -6,6 +6,7 @@ imports what it needs inside its body (no datasets, scikit-learn, scipy or spaCy
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -412,6 +413,9 @@ def score_cmd(
     seed: int,
 ) -> None:
     """Score saved predictions against the gold (no system needed)."""
+    # Scoring runs in one process per core (see score_stream); BLAS threads on top of that
+    # only spin (numpy reads this when it is first imported, which is below).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from ._json import encode
     from ._run._score import render_table
     from ._run._stream import score_stream

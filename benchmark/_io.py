@@ -20,6 +20,7 @@ from ._json import (
     LONE_SURROGATE,
     MAX_FILE_BYTES,
     convert,
+    decode_plain,
     decode_untyped,
     json_path,
     read_bytes,
@@ -37,6 +38,7 @@ __all__ = [
     "load_annotation_file",
     "parse_annotation",
     "read_annotation",
+    "read_article",
     "read_document",
     "write_annotation",
 ]
@@ -131,6 +133,9 @@ def parse_annotation(data: Any, file: str) -> tuple[Annotation | None, list[Prob
 
 def decode_annotation(raw: bytes, file: str) -> tuple[Annotation | None, list[Problem]]:
     """Decode the bytes of one annotation or prediction file (see :func:`parse_annotation`)."""
+    annotation = decode_plain(raw, Annotation)
+    if annotation is not None:
+        return annotation, []
     data, problems = decode_untyped(raw, file)
     if problems:
         return None, problems
@@ -190,12 +195,21 @@ def read_document(path: Path) -> Document:
             is not a safe doc id.
     """
     path = Path(path)
-    reason = check_doc_id(path.stem)
+    return read_article(str(path), path.stem)
+
+
+def read_article(file: str, doc_id: str) -> Document:
+    """:func:`read_document` of the article ``file`` whose stem is ``doc_id`` (no path made).
+
+    Raises:
+        BenchError: as :func:`read_document`.
+    """
+    reason = check_doc_id(doc_id)
     if reason:
-        raise BenchError(f"{path}: {reason}")
-    raw = read_bytes(path)
+        raise BenchError(f"{file}: {reason}")
+    raw = read_bytes(file)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise BenchError(f"{path}: not UTF-8 (byte {exc.start})") from None
-    return Document(path.stem, text)
+        raise BenchError(f"{file}: not UTF-8 (byte {exc.start})") from None
+    return Document(doc_id, text)

@@ -302,6 +302,70 @@ def decode_untyped(raw: bytes, file: str) -> tuple[Any, list[Problem]]:
     return data, []
 
 
+def _mirror(info: Any, made: dict[type, Any]) -> Any:
+    """The mirror of a model's type (see :func:`decode_plain`): each struct becomes one whose
+    fields default to ``UNSET`` (so encoding writes exactly the keys a file held), anything
+    else ``Any`` (decoded as is)."""
+    import msgspec.inspect as mi
+
+    if isinstance(info, mi.StructType):
+        if info.cls not in made:
+            made[info.cls] = Any  # while its fields are made (a recursive model)
+            fields = [(f.encode_name, _mirror(f.type, made), msgspec.UNSET) for f in info.fields]
+            if all(name.isidentifier() for name, _, _ in fields):
+                made[info.cls] = msgspec.defstruct(f"Mirror{info.cls.__name__}", fields, gc=False)
+        return made[info.cls]
+    if isinstance(info, (mi.VarTupleType, mi.ListType)):
+        return tuple[_mirror(info.item_type, made), ...]  # type: ignore[misc]
+    if isinstance(info, mi.UnionType):
+        kinds = [t for t in info.types if not isinstance(t, mi.NoneType)]
+        if len(kinds) == 1 and isinstance(kinds[0], mi.StructType):
+            return _mirror(kinds[0], made) | None
+    return Any
+
+
+_PLAIN: dict[Any, tuple[msgspec.json.Decoder[Any], msgspec.json.Decoder[Any]]] = {}
+"""Per model, the typed decoder and the mirror's of :func:`decode_plain`."""
+
+
+def _plain_decoders(model: Any) -> tuple[msgspec.json.Decoder[Any], msgspec.json.Decoder[Any]]:
+    decoders = _PLAIN.get(model)
+    if decoders is None:
+        import msgspec.inspect as mi
+
+        mirror = _mirror(mi.type_info(model), {})
+        decoders = _PLAIN[model] = (msgspec.json.Decoder(model), msgspec.json.Decoder(mirror))
+    return decoders
+
+
+def decode_plain(raw: bytes, model: type[T]) -> T | None:
+    """``raw`` decoded into ``model`` when it is a plain file that :func:`decode_untyped` and
+    :func:`convert` accept as they are; None otherwise (decode it with them: they say why).
+
+    One typed decode, and the duplicated-key check of :func:`duplicated_key` made on a
+    *mirror* of the model (structs whose fields are all optional and left out when encoding):
+    decoded the same way, it encodes to exactly the keys the file holds, so as many colons as
+    the file only when no key appears twice.
+
+    Example:
+        >>> class Point(msgspec.Struct, forbid_unknown_fields=True):
+        ...     x: int
+        >>> decode_plain(b'{"x": 1}', Point), decode_plain(b'{"x": 1, "x": 2}', Point)
+        (Point(x=1), None)
+    """
+    if raw.startswith(_BOM):
+        raw = raw[len(_BOM) :]
+    typed, mirror = _plain_decoders(model)
+    try:
+        value: T = typed.decode(raw)
+        copy = mirror.decode(raw)
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, UnicodeError):
+        return None
+    if b"\\u003" in raw or raw.count(b":") != _ENCODER.encode(copy).count(b":"):
+        return None
+    return value
+
+
 def convert(data: Any, model: type[T], file: str) -> tuple[T | None, list[Problem]]:
     """Build ``model`` from decoded JSON data, strictly (no string-to-number coercion)."""
     try:

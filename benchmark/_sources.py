@@ -31,7 +31,14 @@ from ._errors import BenchError, Problem
 from ._io import check_doc_id, decode_annotation, parse_annotation
 from ._json import MAX_FILE_BYTES, decode_untyped, read_bytes
 from ._models import Annotation, Corpus, Document, Example
-from ._validate import EntityTypes, check_annotation, iter_system_folders, list_files
+from ._validate import (
+    EntityTypes,
+    check_annotation,
+    child_prefix,
+    iter_system_folders,
+    list_names,
+    name_stem,
+)
 
 Kind = Literal["folder", "jsonl", "parquet", "dataset"]
 FILE_KINDS: dict[str, Kind] = {".jsonl": "jsonl", ".parquet": "parquet"}
@@ -229,6 +236,9 @@ class GoldFolderReader:
     Only file names are listed up front. At the first problem the folder is checked whole by
     :func:`~benchmark._gold.check_gold`, which raises every problem in its words.
 
+    A folder may also be read in parts (:meth:`listed`, then :meth:`read` of any run of doc ids,
+    possibly in other processes); :meth:`extend` adds what another reader read after this one.
+
     Example:
         >>> from benchmark._gold import default_gold_dir, load_gold
         >>> reader = GoldFolderReader(default_gold_dir(), batch_size=1)
@@ -236,16 +246,17 @@ class GoldFolderReader:
         ([1, 1], True)
     """
 
-    def __init__(self, root: Path, batch_size: int = BATCH) -> None:
+    def __init__(self, root: Path, batch_size: int = BATCH, *, digest: Any = None) -> None:
         self.root = Path(root)
         self.batch_size = batch_size
         self.doc_ids: list[str] = []
-        self._digest = hashlib.sha256()
+        self.types = EntityTypes()
+        self._digest = hashlib.sha256() if digest is None else digest
 
     @property
     def sha256(self) -> str:
         """The digest of the documents read so far."""
-        return self._digest.hexdigest()
+        return str(self._digest.hexdigest())
 
     def _fail(self) -> BenchError:
         from ._gold import check_gold
@@ -255,43 +266,90 @@ class GoldFolderReader:
             problems or [Problem(str(self.root), "", "changed while being read")]
         )
 
-    def batches(self) -> Iterator[list[Example]]:
-        """The checked examples, ``batch_size`` at a time.
+    def listed(self) -> list[str]:
+        """Every doc id of the folder, in order (only the file names are read).
+
+        Raises:
+            BenchError: every problem of the folder, when its files do not pair up.
+        """
+        articles, annotations = self.root / "articles", self.root / "annotations"
+        if not (articles.is_dir() and annotations.is_dir()):
+            raise self._fail()
+        doc_ids = sorted(map(name_stem, list_names(articles, ".txt")))
+        if not doc_ids or sorted(map(name_stem, list_names(annotations, ".json"))) != doc_ids:
+            raise self._fail()
+        return doc_ids
+
+    def read(self, doc_ids: Iterable[str]) -> list[Example]:
+        """The checked examples of some doc ids of :meth:`listed`, in the order given.
 
         Raises:
             BenchError: every problem of the folder, as :func:`benchmark._gold.load_gold` does.
         """
         from ._gold import update_digest
-        from ._io import read_document
+        from ._io import read_article
 
-        articles, annotations = self.root / "articles", self.root / "annotations"
-        if not (articles.is_dir() and annotations.is_dir()):
-            raise self._fail()
-        doc_ids = sorted(path.stem for path in list_files(articles, ".txt"))
-        if not doc_ids or sorted(p.stem for p in list_files(annotations, ".json")) != doc_ids:
-            raise self._fail()
-        types = EntityTypes()
-        batch: list[Example] = []
+        articles = child_prefix(self.root / "articles")
+        annotations = child_prefix(self.root / "annotations")
+        examples: list[Example] = []
         for doc_id in doc_ids:
-            file = str(annotations / f"{doc_id}.json")
+            file = f"{annotations}{doc_id}.json"
             try:
-                document = read_document(articles / f"{doc_id}.txt")
+                document = read_article(f"{articles}{doc_id}.txt", doc_id)
                 raw = read_bytes(file)
             except BenchError:
                 raise self._fail() from None
             annotation, _ = decode_annotation(raw, file)
             if annotation is None or check_annotation(annotation, document, file, gold=True):
                 raise self._fail()
-            if types.add(file, annotation):
+            if self.types.add(file, annotation):
                 raise self._fail()
             update_digest(self._digest, doc_id, document.sha256, hashlib.sha256(raw).digest())
             self.doc_ids.append(doc_id)
-            batch.append(Example(document, annotation))
-            if len(batch) >= self.batch_size:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
+            examples.append(Example(document, annotation))
+        return examples
+
+    def batches(self) -> Iterator[list[Example]]:
+        """The checked examples, ``batch_size`` at a time.
+
+        Raises:
+            BenchError: every problem of the folder, as :func:`benchmark._gold.load_gold` does.
+        """
+        doc_ids = self.listed()
+        for start in range(0, len(doc_ids), self.batch_size):
+            yield self.read(doc_ids[start : start + self.batch_size])
+
+    def extend(
+        self, doc_ids: list[str], digested: bytes, first_type: Mapping[str, tuple[str, str]]
+    ) -> None:
+        """Add what another reader of this folder read next (its doc ids, the bytes it fed its
+        digest, its :attr:`types`), as if this reader had read it.
+
+        Raises:
+            BenchError: every problem of the folder, when an entity id changes type.
+        """
+        for entity_id, (etype, file) in first_type.items():
+            if self.types.first_type.setdefault(entity_id, (etype, file))[0] != etype:
+                raise self._fail()
+        self.doc_ids += doc_ids
+        self._digest.update(digested)
+
+
+class DigestInput:
+    """What a digest would be fed, kept as bytes (to be fed to the real one elsewhere).
+
+    Example:
+        >>> data = DigestInput()
+        >>> data.update(b"ab"); data.update(b"c"); bytes(data.data)
+        b'abc'
+    """
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    def update(self, chunk: bytes) -> None:
+        """Keep ``chunk``."""
+        self.data += chunk
 
 
 def check_gold_source(path: Path) -> tuple[Corpus | None, list[Problem]]:
@@ -411,8 +469,10 @@ class PredictionSource:
             self._index[doc_id] = locator
 
     def _index_folder(self) -> None:
-        for path in list_files(self.path, ".json"):
-            self._add(path.stem, str(path), path)
+        prefix = child_prefix(self.path)
+        for name in list_names(self.path, ".json"):
+            file = prefix + name
+            self._add(name_stem(name), file, file)
 
     def _index_jsonl(self) -> None:
         missing = _missing(self.path, "jsonl")
@@ -458,12 +518,12 @@ class PredictionSource:
     def _record(self, doc_id: str) -> Record:
         locator = self._index[doc_id]
         if self.kind == "folder":
-            path: Path = locator
+            file: str = locator
             try:
-                raw = read_bytes(path)
+                raw = read_bytes(file)
             except BenchError as exc:
-                return str(path), None, [Problem(str(path), "", str(exc).removeprefix(f"{path}: "))]
-            return str(path), raw, []
+                return file, None, [Problem(file, "", str(exc).removeprefix(f"{file}: "))]
+            return file, raw, []
         if self.kind == "jsonl":
             offset, number = locator
             with open(self.path, "rb") as stream:

@@ -10,6 +10,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 from ._errors import BenchError, Problem
@@ -18,6 +19,8 @@ from ._json import read_bytes
 from ._models import AUTHOR, Annotation, Document, Span
 
 KEBAB_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_ENTITY_ID = attrgetter("entity_id")
+_MENTION_KEY = attrgetter("start", "end", "type")
 
 
 def check_span(
@@ -121,13 +124,13 @@ def check_annotation(
 def _check_gold_ids(annotation: Annotation, file: str) -> list[Problem]:
     problems: list[Problem] = []
     entities = annotation.entities
-    ids = {e.entity_id for e in entities} - {None}
+    ids = set(map(_ENTITY_ID, entities)) - {None}
     if not all(KEBAB_ID.match(eid) for eid in ids if eid is not None):  # each id checked once
         for i, entity in enumerate(entities):
             if entity.entity_id is not None and not KEBAB_ID.match(entity.entity_id):
                 reason = f"{entity.entity_id!r} is not a kebab-case id"
                 problems.append(Problem(file, f"$.entities[{i}].entity_id", reason))
-    keys = [(e.start, e.end, e.type) for e in entities]
+    keys = list(map(_MENTION_KEY, entities))
     if len(set(keys)) != len(keys):
         seen_spans: set[tuple[int, int, str]] = set()
         for i, key in enumerate(keys):
@@ -174,6 +177,9 @@ class EntityTypes:
     def add(self, file: str, annotation: Annotation) -> list[Problem]:
         """Record the entity types of one annotation; return where they differ from before."""
         problems: list[Problem] = []
+        ids = list(map(_ENTITY_ID, annotation.entities))
+        if ids.count(None) == len(ids):
+            return problems
         for i, entity in enumerate(annotation.entities):
             if entity.entity_id is None:
                 continue
@@ -200,12 +206,37 @@ class FolderCheck:
     digests: dict[str, bytes] = field(default_factory=dict)
 
 
-def list_files(folder: Path, suffix: str) -> list[Path]:
-    """The entries of ``folder`` ending in ``suffix``, sorted by name (hidden ones too: an
+def list_names(folder: Path, suffix: str) -> list[str]:
+    """The names of the entries of ``folder`` ending in ``suffix``, sorted (hidden ones too: an
     unsafe name is reported, never skipped)."""
     with os.scandir(folder) as entries:
-        names = sorted(e.name for e in entries if e.name.endswith(suffix))
-    return [folder / name for name in names]
+        return sorted(e.name for e in entries if e.name.endswith(suffix))
+
+
+def list_files(folder: Path, suffix: str) -> list[Path]:
+    """The entries of ``folder`` ending in ``suffix``, sorted by name (see :func:`list_names`)."""
+    return [folder / name for name in list_names(folder, suffix)]
+
+
+def name_stem(name: str) -> str:
+    """``Path(name).stem`` of a file name, without making a path.
+
+    Example:
+        >>> [name_stem(n) for n in ("a.txt", "a.b.json", ".txt", "..txt")]
+        ['a', 'a.b', '.txt', '.']
+    """
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
+
+
+def child_prefix(folder: Path) -> str:
+    """What ``str(folder / name)`` puts before a plain file name ``name``.
+
+    Example:
+        >>> child_prefix(Path("gold")), child_prefix(Path(".")), child_prefix(Path("/"))
+        ('gold/', '', '/')
+    """
+    return str(folder / "_")[:-1]
 
 
 def load_articles(articles_dir: Path) -> tuple[dict[str, Document], list[Problem]]:

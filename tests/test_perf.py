@@ -34,6 +34,7 @@ from benchmark._perf._compare import (
     FLOOR,
     NERVALUATE,
     SCORE,
+    SCORE_ONE_CORE,
     SCORE_OUT,
     SEQEVAL,
     ProcessComparison,
@@ -43,7 +44,7 @@ from benchmark._perf._corpus import SYSTEM, iter_corpus, link_corpus, make_doc, 
 from benchmark._perf._judge import MET, MIN_SAMPLES, NOISY, NOT_MET, ratio, verdict
 from benchmark._perf._scorers import compare_in_process
 from benchmark._perf._systems import measure_runs, replicate_gold
-from benchmark._perf._timing import Command, Run, Samples, alternate, run_process
+from benchmark._perf._timing import Command, Run, Samples, alternate, one_core, run_process
 
 TINY = PerfOptions(documents=6, mentions_per_doc=5, rounds=1, growth=(2, 4))
 
@@ -160,6 +161,9 @@ def _fake_processes(printed: dict[str, Any]) -> Any:
             if command.label == SCORE_OUT:  # writes a run folder, prints nothing
                 assert not command.capture and "--out" in command.argv
                 continue
+            if command.label == SCORE_ONE_CORE:  # timed only, pinned to one core
+                assert not command.capture and len(command.cpus) == 1
+                continue
             assert command.capture
             outputs[command.label] = json.dumps(printed[command.label]).encode()
         return [Samples(c.label, (1.0,) * rounds) for c in commands]
@@ -252,10 +256,11 @@ def _status(report: PerfReport, prefix: str) -> str:
 @pytest.mark.parametrize(
     ("score", "nervaluate", "expected"),
     [
-        (SCORE_STEADY, NERV_STEADY, MET),  # 6x, every pairing above 5x
-        ((1.0, 1.0, 1.0, 1.0, 1.5), NERV_STEADY, NOISY),  # one slow round: 4x at worst
-        ((1.0, 1.0, 1.0, 1.0, 1.0), (6.0, 6.0, 6.0, 6.0, 4.0), NOISY),  # one fast nervaluate
-        (tuple(2 * s for s in SCORE_STEADY), NERV_STEADY, NOT_MET),  # 3x, every pairing below
+        (SCORE_STEADY, NERV_STEADY, MET),  # 6x, every round above 5x
+        ((1.0, 1.0, 1.0, 1.0, 1.5), NERV_STEADY, MET),  # one slow round moves no quartile
+        ((1.0, 1.5, 1.0, 1.5, 1.0), NERV_STEADY, NOISY),  # two slow rounds: 4x in a quarter
+        ((1.0, 1.0, 1.0, 1.0, 1.0), (6.0, 4.0, 6.0, 4.0, 6.0), NOISY),  # two fast nervaluates
+        (tuple(2 * s for s in SCORE_STEADY), NERV_STEADY, NOT_MET),  # 3x, every round below
         ((1.0,), (6.0,), NOISY),  # one round: no spread known
     ],
 )
@@ -269,10 +274,16 @@ def test_speed_verdicts_follow_the_noise_rule(
 def test_the_documents_a_minute_range_turns_over() -> None:
     # 2,000 documents: 1.0 s is 120,000 a minute; 1.3 s is 92,308.
     assert _status(_report_with(SCORE_STEADY, NERV_STEADY), ">= 100,000") == MET
-    noisy = _report_with((1.0, 1.0, 1.3, 1.0, 1.0), NERV_STEADY)
+    noisy = _report_with((1.0, 1.3, 1.0, 1.3, 1.0), NERV_STEADY)
     assert _status(noisy, ">= 100,000") == NOISY
     slow = _report_with((1.3, 1.4, 1.35, 1.3, 1.3), NERV_STEADY)
     assert _status(slow, ">= 100,000") == NOT_MET
+
+
+def test_a_ratio_pairs_the_rounds_it_alternated() -> None:
+    # The machine slows down for both commands in round 2: each round still shows 6x.
+    paired = ratio([6.0, 12.0, 6.0, 6.0, 6.0], [1.0, 2.0, 1.0, 1.0, 1.0])
+    assert (paired.value, paired.low, paired.high) == (6.0, 6.0, 6.0)
 
 
 def test_at_most_targets_judge_the_other_end() -> None:
@@ -315,6 +326,25 @@ def test_real_processes_alternate_and_report_their_usage(tmp_path: Path) -> None
     assert printed == {"A": b"AA\n"}
     if sys.platform == "linux":
         assert all(len(s.cpu) == len(s.max_rss_mib) == 2 for s in samples)
+
+
+@pytest.mark.skipif(not one_core(), reason="no process can be pinned to a core here")
+def test_a_pinned_command_runs_on_one_core() -> None:
+    code = "import os; print(len(os.sched_getaffinity(0)))"
+    pinned = Command("pinned", (sys.executable, "-c", code), capture=True, cpus=one_core())
+    assert run_process(pinned).stdout == b"1\n"
+
+
+def test_the_comparison_pins_bench_score_to_one_core(report: PerfReport) -> None:
+    assert report.comparison is not None
+    status = {t.name: t for t in judge_targets(report)}
+    target = status[">= 100,000 documents a minute on one core (bench score, end to end)"]
+    if one_core():
+        assert SCORE_ONE_CORE in report.comparison.samples
+        assert "not pinned" not in target.measured
+        assert "pinned to one core:" in render_report(report)
+    else:
+        assert "not pinned" in target.measured
 
 
 def test_a_failing_command_is_an_error_quoting_its_stderr() -> None:

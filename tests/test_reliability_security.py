@@ -218,8 +218,9 @@ ALLOWED_WRITERS = {
     ("_perf/_corpus.py", 'open(target, "wb") as out'): "scratch copy of a timing corpus",
     ("_run/_ci.py", 'with open(target, "a", encoding="utf-8") as handle'): "GitHub's job "
     "summary file is appended to by every step of a job: appending is its contract",
-    ("_run/_stream.py", 'open(scratch / f"{i}.jsonl", "wb")'): "per-system scratch parts in a "
-    "private temporary folder, joined into details.jsonl through a temporary file and a rename",
+    ("_run/_stream.py", 'open(scratch / f"{part}-{i}.jsonl", "wb")'): "per-chunk, per-system "
+    "scratch parts in a private temporary folder, joined into details.jsonl through a temporary "
+    "file and a rename",
     ("_perf/_systems.py", "shutil.copyfile(article,"): "scratch copy of articles for timing",
     ("_perf/_systems.py", '/ "annotations" / f"{doc_id}.json").write_text('): "scratch gold",
     ("_resources.py", "target.write_bytes(node.read_bytes())"): "extracting the packaged data of "

@@ -28,6 +28,12 @@ from scipy.optimize import linear_sum_assignment
 
 from benchmark._models import Annotation, Claim, Entity, Quote, Span, Speaker
 from benchmark._scoring import _claims
+from benchmark._scoring._batch import (
+    entity_side,
+    key_lists,
+    match_entity_batch,
+    score_entity_batch,
+)
 from benchmark._scoring._claims import claim_weight, normalize_answer, score_claims
 from benchmark._scoring._entities import (
     SCHEMES,
@@ -100,6 +106,47 @@ def test_fast_counts_equal_full_path_on_random_documents() -> None:
         tangled += len({g for g, _ in pairs}) < len(pairs)
     assert count_entity_schemes(docs) == totals
     assert tangled > 1000  # the matcher's hard case was exercised
+
+
+def disjoint_keys(rng: random.Random, length: int) -> list[Key]:
+    """Non-empty spans that do not overlap each other, in random order, with ties of IoU."""
+    keys: list[Key] = []
+    position = rng.randint(0, 3)
+    while position < length - 1:
+        end = min(length, position + rng.randint(1, 6))
+        keys.append((position, end, rng.choice(TYPES)))
+        position = end + rng.randint(0, 12)
+    rng.shuffle(keys)
+    return keys
+
+
+def test_batch_scores_equal_one_document_at_a_time() -> None:
+    # The batch engine (numpy over many documents; stars matched there, longer chains and
+    # documents with overlapping or empty spans as one document is) against score_entities,
+    # document by document: counts, paragraphs, error lists, per-type counts and confusion.
+    rng = random.Random(23)
+    texts = [Paragraphs(TEXT), Paragraphs("word " * 12)]
+    golds: list[list[Entity]] = []
+    preds: list[list[Entity]] = []
+    paragraphs: list[Paragraphs] = []
+    for _ in range(1500):
+        if rng.random() < 0.8:
+            gold, pred = disjoint_keys(rng, len(TEXT)), disjoint_keys(rng, len(TEXT))
+        else:
+            gold, pred = random_document(rng)
+        ids = [None, "ann", "bob", "cy"]
+        golds.append([Entity(s, e, TEXT[s:e], t, rng.choice(ids)) for s, e, t in gold])  # type: ignore[arg-type]
+        preds.append(entities(pred))
+        paragraphs.append(rng.choice(texts))
+    batch = score_entity_batch(golds, preds, paragraphs)
+    for gold, pred, paras, found in zip(golds, preds, paragraphs, batch, strict=True):
+        assert found == score_entities(gold, pred, paras), (gold, pred)
+    codes: dict[str, int] = {}
+    match = match_entity_batch(
+        entity_side(golds, codes), entity_side(preds, codes), key_lists(golds), key_lists(preds)
+    )
+    assert match.simple.sum() > 1000  # most documents went through the numpy path
+    assert len(match.left) > 20  # and some chains were matched one by one
 
 
 def test_per_type_counts_equal_matching_each_type_alone() -> None:

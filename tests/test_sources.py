@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import pytest
@@ -215,3 +217,83 @@ def test_a_bad_gold_folder_reads_as_load_gold_says(tmp_path: Path) -> None:
         (gold_dir / "annotations" / f"{name}.json").write_bytes(data)
     batched = score_stream(gold_dir, pred_dir, samples=0, batch_size=2)
     assert batched.documents == list(load_gold(gold_dir).doc_ids)
+
+
+@pytest.fixture
+def many_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A small corpus scored by three processes taking chunks of three documents."""
+    from benchmark._run import _stream
+
+    monkeypatch.setattr(_stream, "MIN_SHARD", 1)
+    monkeypatch.setattr(_stream, "CHUNK", 3)
+
+
+@pytest.mark.usefixtures("many_processes")
+def test_processes_give_the_results_of_one(tmp_path: Path) -> None:
+    gold_dir, pred_dir, _ = _synthetic(tmp_path, 23)
+    shutil.copytree(pred_dir / "synthetic", pred_dir / "second")
+    one = score_stream(gold_dir, pred_dir, out_dir=tmp_path / "one", samples=50, jobs=1)
+    many = score_stream(gold_dir, pred_dir, out_dir=tmp_path / "many", samples=50, jobs=3)
+    assert many.results == one.results and many.breakdown == one.breakdown
+    assert many.documents == one.documents
+    assert many.provenance.gold_sha256 == one.provenance.gold_sha256
+    details = [
+        (out / "details.jsonl").read_bytes() for out in (tmp_path / "one", tmp_path / "many")
+    ]
+    assert details[0] == details[1] and details[0].count(b"\n") == 2 * 23
+
+
+@pytest.mark.usefixtures("many_processes")
+def test_processes_report_every_problem_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gold_dir, pred_dir, _ = _synthetic(tmp_path, 23)
+    shutil.copytree(pred_dir / "synthetic", pred_dir / "second")
+    names = sorted(p.name for p in (pred_dir / "synthetic").iterdir())
+    for system, position in (("synthetic", 17), ("second", 2), ("synthetic", 4), ("second", 20)):
+        (pred_dir / system / names[position]).write_text("[1]")
+    reported: list[list[str]] = []
+    original = BenchError.from_problems.__func__  # type: ignore[attr-defined]
+
+    def record(cls: type[BenchError], problems: list[Any]) -> BenchError:
+        reported.append([str(p) for p in problems])
+        return original(cls, problems)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(BenchError, "from_problems", classmethod(record))
+    for jobs in (1, 3):
+        out = tmp_path / f"out-{jobs}"
+        with pytest.raises(BenchError):
+            score_stream(gold_dir, pred_dir, out_dir=out, samples=0, jobs=jobs)
+        assert list(out.iterdir()) == []
+    assert len(reported) == 2 and reported[0] == reported[1] and len(reported[0]) == 4
+
+
+@pytest.mark.usefixtures("many_processes")
+def test_processes_report_a_bad_gold_as_load_gold_does(tmp_path: Path) -> None:
+    gold_dir, pred_dir, _ = _synthetic(tmp_path, 23)
+    last = sorted((gold_dir / "annotations").iterdir())[-2]
+    last.write_text('{"doc_id": 1}')
+    with pytest.raises(BenchError) as expected:
+        load_gold(gold_dir)
+    for jobs in (1, 3):
+        with pytest.raises(BenchError) as streamed:
+            score_stream(gold_dir, pred_dir, samples=0, jobs=jobs)
+        assert str(streamed.value) == str(expected.value)
+
+
+@pytest.mark.usefixtures("many_processes")
+def test_processes_see_an_entity_id_change_type_across_chunks(tmp_path: Path) -> None:
+    gold_dir, pred_dir, _ = _synthetic(tmp_path, 12)
+    files = sorted((gold_dir / "annotations").iterdir())
+    for path, etype in ((files[0], "ORG"), (files[-1], "GPE")):
+        data = json.loads(path.read_text())
+        data["entities"][0]["entity_id"] = "shared-id"
+        data["entities"][0]["type"] = etype
+        path.write_text(json.dumps(data))
+    with pytest.raises(BenchError) as expected:
+        load_gold(gold_dir)
+    assert "shared-id" in str(expected.value)
+    for jobs in (1, 3):
+        with pytest.raises(BenchError) as streamed:
+            score_stream(gold_dir, pred_dir, samples=0, jobs=jobs)
+        assert str(streamed.value) == str(expected.value)

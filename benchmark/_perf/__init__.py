@@ -58,9 +58,9 @@ QUICK = PerfOptions(documents=200, rounds=2, growth=(100, 400), runs_docs=10)
 
 def _cores() -> tuple[int, int]:
     """Cores of the machine and cores this process may use."""
-    total = os.cpu_count() or 1
-    getter = getattr(os, "sched_getaffinity", None)
-    return total, len(getter(0)) if getter is not None else total
+    from .._run._stream import usable_cores
+
+    return os.cpu_count() or 1, usable_cores()
 
 
 def _load() -> tuple[float, float, float] | None:

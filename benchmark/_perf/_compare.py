@@ -4,8 +4,10 @@ On one corpus written to disk, five commands run alternated, each in a fresh int
 one untimed warm-up run of each:
 ``bench score --json`` (stdout to a temporary file), a nervaluate script, a seqeval strict
 script, and the floor: reading and decoding every file with ``json.loads`` (and with ``msgspec``
-where it is installed). The peers are :mod:`benchmark._perf._peers`, run by path so that none
-of this package is imported by them. Their P/R/F1 must equal those in ``bench score``'s JSON.
+where it is installed); then ``bench score --out`` and ``bench score --json`` pinned to one core
+(where a process can be pinned). The peers are :mod:`benchmark._perf._peers`, run by path so
+that none of this package is imported by them. Their P/R/F1 must equal those in ``bench
+score``'s JSON.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 from .._errors import BenchError
 from ._corpus import SYSTEM, CorpusFiles, write_corpus
 from ._scorers import PRF, SCHEMES, Scores, disagreements
-from ._timing import Command, Samples, alternate, bench_argv, python
+from ._timing import Command, Samples, alternate, bench_argv, one_core, python
 
 PEERS_SCRIPT = Path(__file__).with_name("_peers.py")
 """The peer tools' script (run by path)."""
@@ -32,6 +34,7 @@ SEQEVAL = "seqeval strict"
 FLOOR = "read + json.loads"
 FLOOR_MSGSPEC = "read + msgspec"
 SCORE_OUT = "bench score --out"
+SCORE_ONE_CORE = "bench score, 1 core"
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,9 @@ def comparison_commands(files: CorpusFiles, scratch: Path) -> list[Command]:
         commands.append(Command(label, peer_argv(tool, files), True, scratch))
     run_folder = ("--out", str(scratch / "scored"))
     commands.append(Command(SCORE_OUT, (*score_argv(files)[:-1], *run_folder), False, scratch))
+    cpus = one_core()
+    if cpus:
+        commands.append(Command(SCORE_ONE_CORE, score_argv(files), False, scratch, cpus=cpus))
     return commands
 
 

@@ -1,10 +1,19 @@
 """Verdicts on targets, judged on ratios of medians, with a noise rule.
 
-A measured figure is an :class:`Estimate`: its value from medians, and the range that the samples
-allow (from the least to the most favourable pairing of the extremes). A target is ``met`` only
-when the whole range meets it, ``NOT MET`` only when the whole range misses it; otherwise the
-spread is too large to decide with margin and the verdict is ``too noisy to judge``. A figure
-from fewer than :data:`MIN_SAMPLES` samples has no known spread and is never judged.
+A measured figure is an :class:`Estimate`: its value from medians, and the range the samples
+allow. The range of one command's time is the middle half of its rounds (first to third
+quartile). The range of a ratio of two commands comes from the ratios round by round (the
+commands alternate, so the two runs of a round saw the same machine), again their middle half.
+With fewer than :data:`QUARTILE_SAMPLES` samples the extremes stand in for the quartiles (the
+extremes of both sides, least against most favourable, when the rounds do not pair). A target is
+``met`` only when the whole range meets it, ``NOT MET`` only when the whole range misses it;
+otherwise the spread is too large to decide with margin and the verdict is ``too noisy to
+judge``. A figure from fewer than :data:`MIN_SAMPLES` samples has no known spread and is never
+judged.
+
+Quartiles rather than extremes: one round disturbed by other work on the machine moves an
+extreme but not a quartile, so a verdict does not flip with a single busy moment, while a
+figure whose typical rounds straddle the threshold still gets no verdict.
 """
 
 from __future__ import annotations
@@ -20,6 +29,24 @@ NOT_MEASURED = "not measured"
 
 MIN_SAMPLES = 2
 """Fewest samples behind a timing for it to be judged."""
+
+QUARTILE_SAMPLES = 4
+"""Fewest samples whose range is their quartiles (fewer: their extremes)."""
+
+
+def _middle(values: Sequence[float]) -> tuple[float, float]:
+    """The first and third quartiles of ``values`` (their extremes when there are few).
+
+    Example:
+        >>> _middle([1.0, 2.0, 3.0, 4.0, 100.0])
+        (2.0, 4.0)
+        >>> _middle([1.0, 3.0])
+        (1.0, 3.0)
+    """
+    if len(values) < QUARTILE_SAMPLES:
+        return min(values), max(values)
+    first, _, third = statistics.quantiles(values, n=4, method="inclusive")
+    return first, third
 
 
 @dataclass(frozen=True)
@@ -51,28 +78,36 @@ class Estimate:
 
 
 def estimate(values: Sequence[float]) -> Estimate:
-    """The median of ``values`` and their range.
+    """The median of ``values`` and their range (quartiles, or extremes when few).
 
     Example:
         >>> estimate([3.0, 1.0, 2.0])
         Estimate(value=2.0, low=1.0, high=3.0, samples=3)
+        >>> estimate([1.0, 1.1, 1.2, 1.3, 9.0])
+        Estimate(value=1.2, low=1.1, high=1.3, samples=5)
     """
-    return Estimate(statistics.median(values), min(values), max(values), len(values))
+    low, high = _middle(values)
+    return Estimate(statistics.median(values), low, high, len(values))
 
 
 def ratio(numerator: Sequence[float], denominator: Sequence[float]) -> Estimate:
-    """The ratio of medians, between the least and the most favourable pairing of extremes.
+    """The ratio of medians, with the range of the round-by-round ratios (rounds pair up when
+    both commands ran in every round); unpaired, the least and most favourable pairing of
+    extremes.
 
     Example:
         >>> ratio([10.0, 12.0, 11.0], [1.0, 2.0, 1.0])
-        Estimate(value=11.0, low=5.0, high=12.0, samples=3)
+        Estimate(value=11.0, low=6.0, high=11.0, samples=3)
+        >>> ratio([10.0, 12.0], [1.0, 2.0, 1.0])
+        Estimate(value=11.0, low=5.0, high=12.0, samples=2)
     """
-    return Estimate(
-        statistics.median(numerator) / statistics.median(denominator),
-        min(numerator) / max(denominator),
-        max(numerator) / min(denominator),
-        min(len(numerator), len(denominator)),
-    )
+    value = statistics.median(numerator) / statistics.median(denominator)
+    samples = min(len(numerator), len(denominator))
+    if len(numerator) == len(denominator):
+        low, high = _middle([n / d for n, d in zip(numerator, denominator, strict=True)])
+    else:
+        low, high = min(numerator) / max(denominator), max(numerator) / min(denominator)
+    return Estimate(value, min(low, value), max(high, value), samples)
 
 
 def verdict(figure: Estimate, threshold: float, *, at_least: bool) -> str:

@@ -31,7 +31,9 @@ class Command:
     """A command to time as a whole process.
 
     With ``capture`` its standard output goes to an anonymous temporary file, read back once it
-    has exited (else to the null device); ``env`` adds variables to this process's environment.
+    has exited (else to the null device); ``env`` adds variables to this process's environment;
+    ``cpus`` pins the process to those cores (what ``taskset -c`` does; Linux only, see
+    :func:`one_core`).
     """
 
     label: str
@@ -39,6 +41,16 @@ class Command:
     capture: bool = False
     cwd: Path | None = None
     env: dict[str, str] = field(default_factory=dict)
+    cpus: tuple[int, ...] = ()
+
+
+def one_core() -> tuple[int, ...]:
+    """The first core this process may run on, to pin a command to (empty where a process
+    cannot be pinned)."""
+    getter = getattr(os, "sched_getaffinity", None)
+    if getter is None or not hasattr(os, "sched_setaffinity"):
+        return ()
+    return (min(getter(0)),)
 
 
 @dataclass(frozen=True)
@@ -119,6 +131,11 @@ def run_process(command: Command) -> Run:
     Where ``os.wait4`` exists the child's own resource usage gives its CPU time and peak RSS.
     """
     env = {**os.environ, **command.env} if command.env else None
+    cpus = command.cpus
+
+    def pin() -> None:  # in the child, before it runs the command
+        os.sched_setaffinity(0, cpus)
+
     with tempfile.TemporaryFile() as stderr, _output(command.capture) as stdout:
         start = time.perf_counter()
         child = subprocess.Popen(
@@ -128,6 +145,7 @@ def run_process(command: Command) -> Run:
             stdin=subprocess.DEVNULL,
             cwd=command.cwd,
             env=env,
+            preexec_fn=pin if cpus else None,
         )
         cpu = rss = None
         if hasattr(os, "wait4"):

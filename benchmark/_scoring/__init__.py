@@ -27,6 +27,7 @@ from ._score import (
     ScoredSystems,
     SystemScores,
     score_document,
+    score_documents,
     score_results,
     score_system,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "match_entities",
     "normalize_name",
     "score_document",
+    "score_documents",
     "score_results",
     "score_system",
 ]

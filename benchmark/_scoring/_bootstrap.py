@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
     FloatArray = npt.NDArray[np.float64]
+    IntArray = npt.NDArray[np.int64]
 
 MIN_DOCUMENTS = 10
 CONFIDENCE = 0.95
@@ -35,14 +36,21 @@ BLOCK_CELLS = 1 << 22
 1,000 samples) is made in blocks of rows, so the bootstrap's memory stays bounded."""
 
 
+def resample_draws(n_units: int, samples: int, seed: int | tuple[int, int]) -> IntArray:
+    """A ``(samples, n_units)`` matrix: the units drawn (with replacement) in each resample."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, n_units, size=(samples, n_units))
+
+
 def resample_weights(n_units: int, samples: int, seed: int | tuple[int, int]) -> FloatArray:
     """A ``(samples, n_units)`` matrix: how often each unit is drawn in each resample."""
     import numpy as np
 
-    rng = np.random.default_rng(seed)
     if n_units == 0 or samples <= 0:
         return np.zeros((max(samples, 0), n_units))
-    drawn = rng.integers(0, n_units, size=(samples, n_units))
+    drawn = resample_draws(n_units, samples, seed)
     drawn += (np.arange(samples) * n_units)[:, None]
     counts = np.bincount(drawn.ravel(), minlength=samples * n_units)
     return counts.reshape(samples, n_units).astype(float)
@@ -53,6 +61,13 @@ def resampled_f1(unit_counts: FloatArray, weights: FloatArray) -> FloatArray:
     import numpy as np
 
     totals = weights @ unit_counts if unit_counts.size else np.zeros((weights.shape[0], 3))
+    return f1_of_totals(totals)
+
+
+def f1_of_totals(totals: FloatArray) -> FloatArray:
+    """F1 of each row of ``(tp, fp, fn)`` totals (NaN where undefined, as ``Counts.f1``)."""
+    import numpy as np
+
     tp, fp, fn = totals[:, 0], totals[:, 1], totals[:, 2]
     denominator = 2 * tp + fp + fn
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -123,42 +138,59 @@ def intervals_of(
     arrays: dict[tuple[str, str], FloatArray], samples: int, seed: int
 ) -> dict[tuple[str, str], list[float] | None]:
     """The F1 interval of every metric from its ``(units, 3)`` count matrix (see
-    :func:`unit_arrays`; a corpus scored in batches builds the matrices itself)."""
+    :func:`unit_arrays`; a corpus scored in batches builds the matrices itself).
+
+    A metric with no count in any unit has F1 undefined in every resample: no interval. The
+    others are resampled together, one matrix product per number of units (counts and draws
+    are whole or half numbers, so every total is exact in any order of summation).
+    """
     if samples <= 0:
         return dict.fromkeys(arrays)
     import numpy as np
 
-    weights: FloatArray | None = None
     out: dict[tuple[str, str], list[float] | None] = {}
-    blocked: dict[int, list[tuple[str, str]]] = {}
+    counted: dict[int, list[tuple[str, str]]] = {}
     for key, counts in arrays.items():
-        if counts.shape[0] * samples > BLOCK_CELLS:
-            blocked.setdefault(counts.shape[0], []).append(key)
-            continue
-        if weights is None or weights.shape[1] != counts.shape[0]:
-            weights = resample_weights(counts.shape[0], samples, seed)
-        out[key] = f1_interval(counts, weights)
-    for n_units, keys in blocked.items():
-        values: dict[tuple[str, str], list[FloatArray]] = {key: [] for key in keys}
-        for block in weight_blocks(n_units, samples, seed):
-            for key in keys:
-                values[key].append(resampled_f1(arrays[key], block))
-        for key in keys:
-            out[key] = percentile_interval(np.concatenate(values[key]))
+        if counts.any():
+            counted.setdefault(counts.shape[0], []).append(key)
+        else:
+            out[key] = None
+    for n_units, keys in counted.items():
+        stacked = np.concatenate([arrays[key] for key in keys], axis=1)
+        if n_units * samples > BLOCK_CELLS:
+            blocks: Iterable[IntArray] = draw_blocks(n_units, samples, seed)
+        else:
+            blocks = (resample_draws(n_units, samples, seed),)
+        totals = np.concatenate([_resampled_totals(block, stacked) for block in blocks])
+        for k, key in enumerate(keys):
+            out[key] = percentile_interval(f1_of_totals(totals[:, 3 * k : 3 * k + 3]))
     return {key: out[key] for key in arrays}
 
 
-def weight_blocks(n_units: int, samples: int, seed: int) -> Iterator[FloatArray]:
-    """The resample matrix of a large corpus, as blocks of rows: block ``b`` is drawn from the
-    stream ``(seed, b)``, so the draws still depend only on the seed, the units and the samples.
+def _resampled_totals(drawn: IntArray, counts: FloatArray) -> FloatArray:
+    """Each resample's totals of ``(units, k)`` counts: row by row, how often each unit was
+    drawn times the counts (the same as :func:`resample_weights` ``@ counts``, without the
+    whole weight matrix)."""
+    import numpy as np
+
+    n_units = counts.shape[0]
+    totals = np.empty((drawn.shape[0], counts.shape[1]))
+    for row, units in enumerate(drawn):
+        totals[row] = np.bincount(units, minlength=n_units) @ counts
+    return totals
+
+
+def draw_blocks(n_units: int, samples: int, seed: int) -> Iterator[IntArray]:
+    """The draws of a large corpus, as blocks of rows: block ``b`` is drawn from the stream
+    ``(seed, b)``, so the draws still depend only on the seed, the units and the samples.
 
     Example:
-        >>> [block.shape for block in weight_blocks(3_000_000, 4, 0)]
+        >>> [block.shape for block in draw_blocks(3_000_000, 4, 0)]
         [(1, 3000000), (1, 3000000), (1, 3000000), (1, 3000000)]
     """
     rows = max(1, BLOCK_CELLS // max(n_units, 1))
     for block, start in enumerate(range(0, samples, rows)):
-        yield resample_weights(n_units, min(rows, samples - start), (seed, block))
+        yield resample_draws(n_units, min(rows, samples - start), (seed, block))
 
 
 def compare_scores(

@@ -32,7 +32,7 @@ order never depends on the order of the input.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise, repeat
 from operator import itemgetter
@@ -254,28 +254,26 @@ def count_entity_schemes(
     """Micro counts of every span scheme over (gold, pred) mention lists.
 
     The sum of :meth:`EntityMatches.tp` of :func:`match_spans` over the documents: the same
-    matching :func:`score_entities` runs, without error lists.
+    matching :func:`score_entities` and :func:`~._batch.score_entity_batch` run (a batch of
+    documents at a time, :func:`~._batch.match_batch`), without error lists.
 
     Example:
         >>> docs = [([(0, 3, "GPE")], [(0, 3, "GPE"), (5, 6, "ORG")]), ([(1, 4, "ORG")], [])]
         >>> count_entity_schemes(docs)["strict"]
         Counts(tp=1.0, fp=1.0, fn=1.0)
     """
-    tps = dict.fromkeys(SCHEMES, 0.0)
-    n_gold = n_pred = 0
-    for gold, pred in documents:
-        n_gold += len(gold)
-        n_pred += len(pred)
-        if gold and pred:
-            matches = match_spans(gold, pred)
-            for scheme in SCHEMES:
-                tps[scheme] += matches.tp(scheme)
-    return {scheme: Counts(tp, n_pred - tp, n_gold - tp) for scheme, tp in tps.items()}
+    from ._batch import count_schemes
+
+    return count_schemes(documents)
 
 
 @dataclass(frozen=True)
 class EntityScores:
-    """Entity results of one document: each metric, per-type counts and confusion counts."""
+    """Entity results of one document: each metric, per-type counts and confusion counts.
+
+    Error items, and in a batch (:func:`~._batch.score_entity_batch`) equal per-type dicts, are
+    shared: read them, never change them.
+    """
 
     metrics: dict[str, MetricResult]
     per_type: dict[str, dict[str, Counts]]
@@ -313,7 +311,16 @@ def score_entities(
         metrics[scheme] = matched_result(
             places, full, pred_side.errors(scheme), gold_side.errors(scheme), half=half
         )
-    metrics["linked"] = _linked(gold, gold_side, pred_side, places)
+    unmatched = pred_side.unmatched()
+    metrics["linked"] = _linked(
+        gold,
+        set(gold_side.unmatched()),
+        pred,
+        unmatched,
+        [pred_side.base[p] for p in unmatched],
+        pred_side.tied,
+        places,
+    )
     gold_types = list(map(_TYPE, gold_keys))
     pred_types = list(map(_TYPE, pred_keys))
     return EntityScores(
@@ -393,13 +400,20 @@ def _item_key(item: JsonItem) -> tuple[object, ...]:
 
 
 def _linked(
-    gold: Sequence[Entity], gold_side: _Side, pred_side: _Side, places: Places
+    gold: Sequence[Entity],
+    gold_unmatched: Collection[int],
+    pred: Sequence[Entity],
+    unmatched: Sequence[int],
+    items: Sequence[JsonItem],
+    tied: bool,
+    places: Places,
 ) -> MetricResult:
     """Distinct gold ids found (through a partial match) vs all gold ids; misses are unique FPs.
 
     Gold mentions without an id are ignored on both sides (a prediction matched to one counts
     neither way); every prediction that matched no gold mention is its own false positive id.
-    An id sits in the paragraph of its first mention.
+    An id sits in the paragraph of its first mention. ``gold_unmatched`` are the gold mentions
+    partial matches with nothing; ``unmatched`` the predicted ones, with their error ``items``.
     """
     ids = [e.entity_id for e in gold]
     first: dict[str, int] = {}  # id -> its first gold mention
@@ -407,21 +421,21 @@ def _linked(
         for g, eid in enumerate(ids):
             if eid is not None and (eid not in first or gold[g].start < gold[first[eid]].start):
                 first[eid] = g
-    found = {ids[g] for g in gold_side.matched["exact"] | gold_side.matched["half"]}
     tp: list[int] = []
     fn: list[int] = []
     false_negatives: list[JsonItem] = []
-    for eid, g in sorted(first.items()):
-        if eid in found:
-            tp.append(places.gold[g])
-        else:
-            fn.append(places.gold[g])
-            false_negatives.append({"id": eid})
-    unmatched = pred_side.unmatched()
+    if first:
+        found = {ids[g] for g in range(len(ids)) if g not in gold_unmatched}
+        for eid, g in sorted(first.items()):
+            if eid in found:
+                tp.append(places.gold[g])
+            else:
+                fn.append(places.gold[g])
+                false_negatives.append({"id": eid})
     false_positives = [
-        {**pred_side.base[p], "id": pred_side.entities[p].entity_id} for p in unmatched
+        {**item, "id": pred[p].entity_id} for p, item in zip(unmatched, items, strict=True)
     ]
-    if pred_side.tied:
+    if tied:
         false_positives.sort(key=_item_key)
     fp = [places.pred[p] for p in unmatched]
     return counted_result(places.paragraphs, tp, fp, fn, false_positives, false_negatives)

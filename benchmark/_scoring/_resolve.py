@@ -128,7 +128,7 @@ class SpeakerResolver:
                 for name in (speaker.name, *speaker.aliases):
                     self._add(self._names, name, speaker.entity_id)
         self._speaker_mentions: list[tuple[int, int, str]] = []
-        for entity in gold.entities:
+        for entity in gold.entities if self.ids else ():
             if entity.entity_id in self.ids:
                 self._add(self._mentions, entity.text, entity.entity_id)
                 self._speaker_mentions.append((entity.start, entity.end, entity.entity_id))

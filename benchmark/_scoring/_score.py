@@ -34,6 +34,11 @@ METRICS: dict[str, tuple[str, ...]] = {
 }
 """Every layer's metric names, in report order (the keys of results.json)."""
 
+BATCH = 512
+"""Documents scored together by :func:`score_system` (bounds the memory of the matching)."""
+SMALL_BATCH = 4
+"""Fewer documents than this are matched one by one (numpy costs more than it saves there)."""
+
 
 @dataclass(frozen=True)
 class DocumentScores:
@@ -81,17 +86,49 @@ def score_document(gold: Annotation, pred: Annotation | None, text: str) -> Docu
         >>> c.recall, c.precision
         (0.0, None)
     """
-    pred = pred if pred is not None else Annotation(gold.doc_id, gold.text_sha256)
-    paragraphs = Paragraphs(text)
-    resolver = SpeakerResolver(gold)
-    entities = score_entities(gold.entities, pred.entities, paragraphs)
-    metrics = {
-        "entities": entities.metrics,
-        "quotes": score_quotes(gold.quotes, pred.quotes, resolver, paragraphs, text),
-        "speakers": score_speakers(gold, pred, resolver, paragraphs),
-        "claims": score_claims(gold.claims, pred.claims, resolver, paragraphs),
-    }
-    return DocumentScores(gold.doc_id, metrics, entities.per_type, entities.confusion)
+    return score_documents([(gold, pred, text)])[0]
+
+
+Task = tuple[Annotation, "Annotation | None", str]
+"""``(gold, predictions or None, article text)`` of one document."""
+
+
+def score_documents(documents: Sequence[Task]) -> list[DocumentScores]:
+    """:func:`score_document` of many documents at once (the entities of all of them are
+    matched together, see :func:`~._batch.score_entity_batch`).
+
+    Example:
+        >>> from benchmark._models import Entity
+        >>> gold = Annotation("d", "", entities=(Entity(0, 3, "Ann", "PERSON", "ann"),))
+        >>> [s.counts("entities", "exact").tp for s in score_documents([(gold, gold, "Ann.")] * 2)]
+        [1.0, 1.0]
+    """
+    preds = [
+        pred if pred is not None else Annotation(gold.doc_id, gold.text_sha256)
+        for gold, pred, _ in documents
+    ]
+    paragraphs = [Paragraphs(text) for _, _, text in documents]
+    golds = [gold.entities for gold, _, _ in documents]
+    predicted = [pred.entities for pred in preds]
+    if len(documents) < SMALL_BATCH:
+        entities = list(map(score_entities, golds, predicted, paragraphs))
+    else:
+        from ._batch import score_entity_batch
+
+        entities = score_entity_batch(golds, predicted, paragraphs)
+    scored: list[DocumentScores] = []
+    for (gold, _, text), pred, paras, found in zip(
+        documents, preds, paragraphs, entities, strict=True
+    ):
+        resolver = SpeakerResolver(gold)
+        metrics = {
+            "entities": found.metrics,
+            "quotes": score_quotes(gold.quotes, pred.quotes, resolver, paras, text),
+            "speakers": score_speakers(gold, pred, resolver, paras),
+            "claims": score_claims(gold.claims, pred.claims, resolver, paras),
+        }
+        scored.append(DocumentScores(gold.doc_id, metrics, found.per_type, found.confusion))
+    return scored
 
 
 def _whole(counts: Counts) -> tuple[float, float, float]:
@@ -209,8 +246,11 @@ def score_system(
         >>> scores.overall("quotes", "attribution").f1
         1.0
     """
+    tasks = [(ex.annotation, predictions.get(ex.doc_id), ex.document.text) for ex in corpus]
     documents = tuple(
-        score_document(ex.annotation, predictions.get(ex.doc_id), ex.document.text) for ex in corpus
+        doc
+        for start in range(0, len(tasks), BATCH)
+        for doc in score_documents(tasks[start : start + BATCH])
     )
     unit = bootstrap_unit(len(documents))
     rows = (

@@ -52,7 +52,7 @@ def _gold_paragraphs(
     for quote in _in_text_order(gold.quotes):
         if quote.speaker and quote.speaker not in first:
             first[quote.speaker] = paragraphs.index(quote.start)
-    mentions = [e for e in gold.entities if e.entity_id in resolver.ids]
+    mentions = [e for e in gold.entities if e.entity_id in resolver.ids] if resolver.ids else []
     for entity in sorted(mentions, key=lambda e: e.start):
         if entity.entity_id is not None and entity.entity_id not in first:
             first[entity.entity_id] = paragraphs.index(entity.start)
