@@ -53,10 +53,26 @@ def test_gold_leaderboard_is_the_committed_baseline() -> None:
 
 
 @pytest.mark.spacy
+@pytest.mark.parametrize("split", ["test", "dev"])
 @pytest.mark.parametrize("system", ["rules", "spacy"])
-def test_heldout_leaderboard_is_what_the_systems_score(system: str) -> None:
-    scores = _scores(system, "test")
-    shown = _leaderboard("heldout-test")[system]
+def test_heldout_leaderboard_is_what_the_systems_score(system: str, split: str) -> None:
+    scores = _scores(system, split)
+    shown = _leaderboard(f"heldout-{split}")[system]
     for (layer, metric), value in zip(COLUMNS, shown, strict=True):
         f1 = scores.overall(layer, metric).f1
         assert value == (None if f1 is None else round(f1, 3)), (system, layer, metric)
+
+
+def test_the_side_by_side_table_repeats_the_three_leaderboards() -> None:
+    match = re.search(r"<!-- generalisation -->\n(.*?)<!-- end generalisation -->", README, re.S)
+    assert match, "README has no side-by-side table"
+    boards = [_leaderboard(name) for name in ("gold", "heldout-dev", "heldout-test")]
+    columns = {"entities type": 0, "quotes attribution": 2, "speakers set": 3, "claims matched": 4}
+    rows = match.group(1).splitlines()[2:]
+    assert len(rows) == 16
+    for line in rows:
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        system = cells[0].strip("`")
+        index = columns[cells[1]]
+        shown = [float(c) for c in cells[2:]]
+        assert shown == [board[system][index] for board in boards], line

@@ -1,8 +1,8 @@
 """The offline systems on news they were not built on (tests/data/heldout/, see its README).
 
-The `test` split was seen by nobody who wrote or tuned a system; the floors below are the targets
-of the project (best offline system: quote attribution F1 >= 0.75, entity type F1 >= 0.80) and,
-for the rules baseline, a floor under its measured level so that a regression fails.
+The `test` split was studied by nobody who wrote or tuned a system. The floors below sit just
+under the levels measured there (README's held-out `test` leaderboard), so that a regression
+fails; they are not the project's targets, which README states with how far `spacy` is from them.
 """
 
 from __future__ import annotations
@@ -36,11 +36,13 @@ def _scores(system_name: str, split: str) -> SystemScores:
 _SPACY = pytest.mark.spacy
 FLOORS = [
     pytest.param("spacy", "quotes", "attribution", 0.75, marks=_SPACY),
-    pytest.param("spacy", "entities", "type", 0.80, marks=_SPACY),
-    pytest.param("spacy", "speakers", "set", 0.80, marks=_SPACY),
-    ("rules", "quotes", "attribution", 0.55),
-    ("rules", "entities", "type", 0.75),
-    ("rules", "speakers", "set", 0.70),
+    pytest.param("spacy", "entities", "type", 0.77, marks=_SPACY),
+    pytest.param("spacy", "speakers", "set", 0.87, marks=_SPACY),
+    pytest.param("spacy", "claims", "matched", 0.75, marks=_SPACY),
+    ("rules", "quotes", "attribution", 0.62),
+    ("rules", "entities", "type", 0.70),
+    ("rules", "speakers", "set", 0.73),
+    ("rules", "claims", "matched", 0.67),
 ]
 
 
@@ -53,8 +55,12 @@ def test_unseen_news_meets_the_floor(system: str, layer: str, metric: str, floor
 HELDOUT_COMMANDS = [
     "bench stats --gold tests/data/heldout/dev",
     "bench stats --gold tests/data/heldout/test",
-    "bench agreement tests/data/heldout/test/annotations tests/data/heldout/agreement/annotator_b"
-    " --articles tests/data/heldout/test/articles",
+    *(
+        f"bench agreement tests/data/heldout/agreement/{split}/annotator_a"
+        f" tests/data/heldout/agreement/{split}/annotator_b"
+        f" --articles tests/data/heldout/{split}/articles"
+        for split in ("dev", "test")
+    ),
 ]
 
 

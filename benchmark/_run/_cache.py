@@ -82,14 +82,17 @@ def _systems_root() -> Path:
 def system_sources(module: str) -> list[Path]:
     """The files a built-in system's results depend on: every module of its own subpackage (or
     its module, ``sanity``) and, transitively, of every ``benchmark.systems`` subpackage or module
-    one of them imports (read from the source, lazy imports included). A system that imports
-    nothing of another system does not change when that one is edited.
+    one of them imports (read from the source, lazy imports included), and the word lists of
+    ``benchmark/systems/lexicon/`` when it uses the shared modules. A system that imports nothing
+    of another system does not change when that one is edited.
 
     Example:
         >>> names = [p.relative_to(_systems_root()).as_posix() for p in
         ...          system_sources("benchmark.systems.peers._system")]
         >>> "spacy/_extract.py" in names, "_shared/_text.py" in names, "rules/_system.py" in names
         (True, True, False)
+        >>> "lexicon/say_verbs.txt" in names
+        True
     """
     root = _systems_root()
     todo = [module.split(".")[2]]
@@ -106,6 +109,8 @@ def system_sources(module: str) -> list[Path]:
             if path.is_file():
                 files.add(path)
                 todo.extend(_imported_units(path, root))
+    if "_shared" in seen:  # the shared word lists are data files (benchmark/systems/lexicon/)
+        files.update((root / "lexicon").glob("*.txt"))
     return sorted(files)
 
 

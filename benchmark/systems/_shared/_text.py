@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from ..._models import Span
+from ._words import load_words
 
 SPACES = " \t\r\n\u00a0\u2009\u202f\u2007\u200b\ufeff"
 OPEN_DOUBLE = "“„‟«"
@@ -19,60 +20,18 @@ OPEN_SINGLE = "‘‚‹"
 CLOSE_SINGLE = "’›"
 STRAIGHT = "\"'"
 DATELINE = re.compile(
-    r"(?P<city>[A-Z][A-Z.'\- ]*[A-Z.])(?:, (?P<region>[A-Z][\w.' ]+?))?\s*"
+    r"(?P<city>[A-Z][A-Z.'\- ]*[A-Z.])(?: and (?P<city2>[A-Z][A-Z.'\- ]*[A-Z.]))?"
+    r"(?:, (?P<region>[A-Z][\w.' ]+?))?(?:, (?P<when>\w[\w ]{1,20}?))?\s*"
     r"(?:\((?P<agency>[^)\n]{1,40})\))?\s*[-\u2014\u2013]+\s+"
 )
-"""A dateline opening a paragraph: ``CITY, Region (Agency) -`` (match it at the paragraph start)."""
+
+"""A dateline opening a paragraph: ``CITY[ and CITY], Region[, Day] (Agency) -`` (match it at the
+paragraph start). Places are the groups in ``DATELINE_PLACES``, the agency is ``agency``."""
+DATELINE_PLACES = ("city", "city2", "region")
 QUOTE_CHARS = OPEN_DOUBLE + CLOSE_DOUBLE + OPEN_SINGLE + CLOSE_SINGLE + STRAIGHT
 _TERMINATOR_CLOSERS = QUOTE_CHARS + ")]"
 
-ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "gen",
-        "sen",
-        "rep",
-        "gov",
-        "lt",
-        "col",
-        "capt",
-        "sgt",
-        "maj",
-        "adm",
-        "st",
-        "jr",
-        "sr",
-        "inc",
-        "ltd",
-        "corp",
-        "co",
-        "vs",
-        "etc",
-        "no",
-        "nos",
-        "fig",
-        "approx",
-        "dept",
-        "est",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "aug",
-        "sept",
-        "sep",
-        "oct",
-        "nov",
-        "dec",
-        "mt",
-        "ft",
-        "pres",
-    ]
-)
+ABBREVIATIONS = load_words("abbreviations")
 
 
 def trim(text: str, start: int, end: int, strip: str = SPACES) -> tuple[int, int]:

@@ -1,7 +1,7 @@
 """Peer systems: published or bare approaches on the same spaCy pipeline as the ``spacy`` system.
 
 - ``spacy-ner`` (:class:`SpacyNerSystem`): the pipeline's named entities relabelled with the
-  ``spacy`` system's label mapping (:data:`benchmark.systems.spacy._extract.LABEL_MAP`) and
+  ``spacy`` system's label mapping (:data:`benchmark.systems.spacy._entities.LABEL_MAP`) and
   nothing else: no cleaning, linking, quotes, speakers or claims. A control showing what the
   ``spacy`` system's post-processing adds (or costs).
 - ``textacy`` (:class:`TextacySystem`): the same entities, plus the direct quotations of
@@ -29,7 +29,7 @@ from typing import Any, ClassVar
 from ..._models import Annotation, Document, Entity, Quote, Span, Speaker
 from ..._system import SystemUnavailable
 from .._shared._text import QUOTE_CHARS, SPACES, trim
-from ..spacy._extract import LABEL_MAP
+from ..spacy._entities import LABEL_MAP
 from ..spacy._system import DEFAULT_MODEL, load_pipeline, pipeline_config, pipeline_reason
 
 _PARAMS = frozenset({"model", "batch_size"})

@@ -4,11 +4,10 @@ belong to the quote's speaker, the rest to ``author``.
 
 from __future__ import annotations
 
-import re
-
 from ..._models import AUTHOR, Claim, ClaimKind, Quote, Span
 from .._shared import _lexicon as lex
 from .._shared._text import QUOTE_CHARS, SPACES, paragraphs, sentences, trim
+from .._shared._words import load_pattern
 from ._base import _norm
 from ._quotes import _QuoteLayer
 
@@ -71,17 +70,7 @@ class _ClaimLayer(_QuoteLayer):
         return out
 
 
-_KIND_WORDS = {
-    "plan": re.compile(
-        r"\b(?:will|plans?|planned|agreed to|promised?|intends?|aims? to|to start|pledged?)\b", re.I
-    ),
-    "warning": re.compile(
-        r"\b(?:warn\w*|mistake|consequences?|threat\w*|danger\w*|risk\w*|concern)\b", re.I
-    ),
-    "opinion": re.compile(
-        r"\b(?:must|should|hope|believe|critical|important|need to|think|wish)\b", re.I
-    ),
-}
+_KIND_WORDS = {kind: load_pattern(f"rules_{kind}_cues") for kind in ("plan", "warning", "opinion")}
 
 
 def _claim_kind(text: str, source: str) -> ClaimKind:

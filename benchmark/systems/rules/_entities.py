@@ -9,7 +9,8 @@ from collections import Counter
 
 from ..._models import Span
 from .._shared import _lexicon as lex
-from .._shared._text import DATELINE, SPACES, paragraphs
+from .._shared._text import DATELINE, DATELINE_PLACES, SPACES, paragraphs
+from .._shared._words import load_words
 from ._base import _entity_id, _ExtractorBase, _Mention
 
 
@@ -142,7 +143,7 @@ class _EntityLayer(_ExtractorBase):
             match = DATELINE.match(self.text, para.start)
             if match is None or match.end() <= start:
                 continue
-            for group, label in (("city", "GPE"), ("region", "GPE"), ("agency", "ORG")):
+            for group, label in [*((g, "GPE") for g in DATELINE_PLACES), ("agency", "ORG")]:
                 if match.group(group) and match.start(group) <= start and end <= match.end(group):
                     return label
         return None
@@ -241,60 +242,10 @@ class _EntityLayer(_ExtractorBase):
             m.entity_id = _entity_id(surface)
 
 
-_DETERMINERS = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "this",
-        "that",
-        "these",
-        "those",
-        "but",
-        "and",
-        "or",
-        "so",
-        "yet",
-        "still",
-        "meanwhile",
-        "instead",
-        "however",
-    ]
-)
+_DETERMINERS = load_words("rules_determiners")
 
 
-_FUNCTION_AFTER = frozenset(
-    [
-        "and",
-        "or",
-        "but",
-        "has",
-        "have",
-        "had",
-        "is",
-        "are",
-        "was",
-        "were",
-        "will",
-        "would",
-        "said",
-        "says",
-        "to",
-        "of",
-        "in",
-        "on",
-        "at",
-        "for",
-        "with",
-        "by",
-        "from",
-        "that",
-        "which",
-        "who",
-        "as",
-        "than",
-    ]
-)
+_FUNCTION_AFTER = load_words("rules_function_after")
 
 
 def _is_title_abbrev(token: str) -> bool:

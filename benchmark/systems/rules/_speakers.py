@@ -10,6 +10,7 @@ import re
 from ..._models import Quote, Span, Speaker
 from .._shared import _lexicon as lex
 from .._shared._text import SPACES, trim, words
+from .._shared._words import load_words
 from ._base import _PUNCT_TRIM, _Attribution, _entity_id, _Mention, _norm, _Person
 from ._entities import _EntityLayer
 
@@ -299,32 +300,7 @@ class _SpeakerLayer(_EntityLayer):
         return out
 
 
-_AUX_ADVERBS = frozenset(
-    [
-        "has",
-        "have",
-        "had",
-        "also",
-        "already",
-        "again",
-        "then",
-        "later",
-        "further",
-        "repeatedly",
-        "once",
-        "is",
-        "was",
-        "will",
-        "would",
-        "has",
-        "also",
-        "just",
-        "recently",
-        "previously",
-        "on",
-        "wednesday",
-    ]
-)
+_AUX_ADVERBS = load_words("rules_aux_adverbs")
 
 
 def text_count(text: str, ch: str) -> int:

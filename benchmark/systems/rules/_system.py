@@ -50,7 +50,7 @@ class RulesSystem:
     """
 
     name = "rules"
-    version = "2"
+    version = "3"
     offline = True
 
     def __init__(

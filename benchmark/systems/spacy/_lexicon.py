@@ -9,89 +9,72 @@ import re
 
 from .._shared._lexicon import ORG_NOUNS
 from .._shared._text import DATELINE
+from .._shared._words import load_pattern, load_phrases, load_words
 
 __all__ = ["DATELINE", "ORG_NOUNS"]
 
 
-def _lexicon(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
-REPORTING_VERBS = _lexicon(
-    """
-    say tell warn stress add argue reply respond conclude denounce insist note claim explain
-    state declare announce assure affirm assert confirm deny admit acknowledge emphasize
-    emphasise underline underscore suggest report write ask urge comment remark observe predict
-    promise pledge vow threaten caution recall reiterate repeat maintain contend complain
-    criticize criticise accuse lament concede testify allege answer retort counter continue
-    describe disclose reveal point highlight indicate mention tweet post estimate forecast
-    propose recommend demand agree signal hint exclaim whisper shout joke quip muse call
-    """
-)
+REPORTING_VERBS = load_words("spacy_reporting_verbs")
 """Lemmas of verbs that report speech (clausal complements of these are indirect quotes)."""
 
-CUE_NOUNS = _lexicon("notice statement warning message announcement remarks words")
+CUE_NOUNS = load_words("spacy_cue_nouns")
 
-NAME_TITLES = _lexicon(
-    """
-    mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sir dame lord lady president vice
-    prime minister secretary general secretary-general chancellor premier king queen prince
-    princess pope senator sen. rep. representative governor gov. mayor judge justice chief
-    ambassador envoy spokesman spokeswoman spokesperson director commissioner chairman chairwoman
-    chair ceo general gen. colonel col. captain capt. lieutenant lt. sergeant admiral commander
-    foreign defence defense interior finance deputy former acting speaker leader head minister
-    official officer spokesman analyst expert manager coach boss executive founder owner agent
-    lawyer attorney prosecutor councilor councillor negotiator economist treasurer inspector
-    superintendent sheriff administrator principal dean rector professor editor chairperson
-    president-elect secretary-general commander-in-chief
-    """
-)
+NAME_TITLES = load_words("spacy_name_titles")
 """Lower-cased words that make a title when they precede a name (``Foreign Minister X``)."""
 
-PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
-GROUP_PRONOUNS = frozenset({"they", "them"})
-LEADING_DROP = frozenset({"the", "a", "an"})
+PERSON_PRONOUNS = load_words("spacy_person_pronouns")
+GROUP_PRONOUNS = load_words("spacy_group_pronouns")
+LEADING_DROP = load_words("spacy_leading_drop")
 POSSESSIVE_ENDINGS = ("’s", "'s", "‘s", "’", "'")
 
-PLAN_CUES = re.compile(
-    r"\b(will|shall|plans?|planned|planning|agreed? to|agrees to|intends?|intended|promised?|"
-    r"pledged?|aims? to|going to|is set to|are set to|decided? to|committed to|schedule[sd]?|"
-    r"to start|to launch|to develop)\b",
-    re.IGNORECASE,
-)
-WARNING_CUES = re.compile(
-    r"\b(warn\w*|risks?|consequences?|threat\w*|danger\w*|mistake|caution\w*|"
-    r"catastroph\w*|disaster|crisis)\b",
-    re.IGNORECASE,
-)
-OPINION_CUES = re.compile(
-    r"\b(think|thinks|believe[sd]?|should|must|ought|hopes?|hoped|wish\w*|critical|important|"
-    r"essential|need to|needs to|concern\w*|clearly|unacceptable|welcome[sd]?|regret\w*)\b",
-    re.IGNORECASE,
-)
+PLAN_CUES = load_pattern("spacy_plan_cues")
+
+WARNING_CUES = load_pattern("spacy_warning_cues")
+OPINION_CUES = load_pattern("spacy_opinion_cues")
 
 BOILERPLATE = re.compile(
-    r"^\s*(subscribe|sign up|sign in|log in|newsletter|advertisement|cookie|read more|"
-    r"click here|follow us|share (this|on)|all rights reserved|copyright|©|related:|"
-    r"photo:|image:|credit:|watch:|listen:)",
-    re.IGNORECASE,
+    r"^\s*(?:" + "|".join(load_phrases("spacy_boilerplate_starts")) + ")", re.IGNORECASE
 )
 """Lines that are site furniture rather than news text."""
 
 ORG_SUFFIX = re.compile(
-    r"\b((?:[A-Z][\w&’'-]*\s){1,3}(?:Technologies|Technology|Inc\.?|Corp\.?|Corporation|Ltd\.?|"
-    r"Holdings|Group|Systems|Labs|Pharmaceuticals|Airlines|Motors|Capital|Partners|Industries|"
-    r"Enterprises|Solutions|Software|Networks|Ventures|Bancorp|Plc|PLC|LLC|AG|SA|GmbH))\b"
+    r"\b((?:[A-Z][\w&’'-]*\s){1,3}(?:"
+    + "|".join(re.escape(word) for word in load_phrases("spacy_company_suffixes"))
+    + r"))(?!\w)"
 )
 """A company name ending in a corporate suffix (``Acme Widgets Inc``)."""
 
 ORG_OF = re.compile(
-    r"\b(?:[A-Z][\w’'-]*\s){0,2}(?:Coalition|Council|Union|Association|Federation|Alliance|"
-    r"League|Organi[sz]ation|Ministry|Department|Institute|Bank|Court|Party|Committee|Club|"
-    r"Society|Agency|Commission|Office|Board|Academy|University|College|Museum|Church|Order)"
-    r"(?: of(?: the)?(?: [A-Z][\w’'-]*)+| (?:[A-Z][\w’'-]*)(?: [A-Z][\w’'-]*)*)"
+    r"\b(?:[A-Z][\w’'-]*\s){0,2}(?:"
+    + "|".join(re.escape(word) for word in load_phrases("spacy_institution_heads"))
+    + r")(?: of(?: the)?(?: [A-Z][\w’'-]*)+| (?:[A-Z][\w’'-]*)(?: [A-Z][\w’'-]*)*)"
 )
 """An institution named by a head noun and a proper complement (``Council of Island States``)."""
 
-SILENT_HEADS = frozenset({"decline", "refuse", "fail", "not"})
+ORG_HEAD_LAST = re.compile(
+    r"\b(?:[A-Z][\w’'-]*\s){1,3}(?:"
+    + "|".join(re.escape(word) for word in load_phrases("spacy_institution_heads"))
+    + r")(?![\w’'-])"
+)
+"""An institution named by proper words before its head noun (``Tarn Valley District Council``)."""
+
+SILENT_HEADS = load_words("spacy_silent_heads")
 """Lemmas governing a reporting verb that withhold its content (``declined to say whether``)."""
+
+PERSON_HONORIFICS = load_words("spacy_person_honorifics")
+"""Honorifics and ranks before a name (``Cllr``, ``Det Insp``): what follows is a PERSON name."""
+
+EVENT_HEADS = load_phrases("spacy_event_heads")
+"""Words that make a named event with the name after them (``Storm Ada``)."""
+
+CREDIT_LABELS = load_phrases("spacy_credit_labels")
+"""Labels opening a photo-credit line (``Photo: Ann Lee/Agency``)."""
+
+ROLE_NOUNS = load_words("spacy_role_nouns")
+"""Nouns of a person described only by a role (``a volunteer who asked not to be named``)."""
+
+PERSON_NOUNS = NAME_TITLES | ROLE_NOUNS | load_words("spacy_kin_nouns")
+"""Nouns that describe a person: a name in apposition to one is a PERSON (``an analyst``)."""
+
+COMPANY_NOUNS = load_words("spacy_company_nouns")
+"""Common nouns for a company (``the firm said``): they stand for the company last quoted."""

@@ -95,7 +95,7 @@ def dateline_end(text: str, start: int) -> int | None:
     """End offset of the dateline opening the paragraph at ``start``, or None.
 
     Example:
-        >>> dateline_end("OSLO (Wire) - A ship sank.", 0)
+        >>> dateline_end("LIMA (Wire) - A ship sank.", 0)
         14
         >>> dateline_end("A ship sank - again.", 0) is None
         True
@@ -141,7 +141,7 @@ class SpacySystem:
     """
 
     name: ClassVar[str] = "spacy"
-    version: ClassVar[str] = "1.1.0"
+    version: ClassVar[str] = "1.2.0"
 
     def __init__(self, **params: Any) -> None:
         reason = self.availability(params)

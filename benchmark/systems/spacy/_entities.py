@@ -1,0 +1,813 @@
+"""Entities of the ``spacy`` system: the NER's mentions, cleaned, completed by patterns,
+typed by their context, one type per surface form, linked within the document."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from ..._models import EntityType
+from .._shared._text import DATELINE_PLACES, SPACES, kebab, trim
+from .._shared._words import load_words
+from ._lexicon import (
+    CREDIT_LABELS,
+    DATELINE,
+    EVENT_HEADS,
+    LEADING_DROP,
+    NAME_TITLES,
+    ORG_HEAD_LAST,
+    ORG_NOUNS,
+    ORG_OF,
+    ORG_SUFFIX,
+    PERSON_HONORIFICS,
+    PERSON_NOUNS,
+    POSSESSIVE_ENDINGS,
+)
+
+LABEL_MAP: dict[str, EntityType] = {
+    "PERSON": "PERSON",
+    "ORG": "ORG",
+    "GPE": "GPE",
+    "LOC": "LOC",
+    "FAC": "LOC",
+    "NORP": "NORP",
+    "DATE": "DATE",
+    "EVENT": "EVENT",
+    "LAW": "MISC",
+    "WORK_OF_ART": "MISC",
+    "PRODUCT": "MISC",
+    "LANGUAGE": "MISC",
+}
+
+
+_EDGE_OPEN = "\"“”‘’'«»„([{<"
+
+
+_EDGE_CLOSE = "\"“”‘’'«»,;:!?)]}>"
+
+
+_DATE_KEEP = re.compile(
+    r"\b(1[0-9]|20)\d\d(s|\b)|\b\d{1,2}(st|nd|rd|th)\b|today|yesterday|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|"
+    r"sunday|january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|spring|summer|autumn|fall|winter|week|month|year|decade|century|day",
+    re.IGNORECASE,
+)
+
+
+_DATE_PREFIX = re.compile(
+    r"^((the )?(end|beginning|start|middle|course|rest) of (the )?|(later|earlier) |"
+    r"(just|only|about|around|nearly|almost|some|over|within|since|until|during|on|in|at|by) )",
+    re.IGNORECASE,
+)
+
+
+_NOT_DATE = re.compile(r"^(multi|long|short|mid|year|day|month|week)[-\w]*$|^\w+ly$", re.I)
+
+
+_AGE = re.compile(r"\d+-year-old|\baged\b|\bbetween \d+ and \d+\b", re.IGNORECASE)
+
+
+"""Ages the model tags DATE (``a 23-year-old man``, ``aged between 40 and 70``): not dates."""
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    type: EntityType
+    text: str
+    entity_id: str | None = None
+    decided: bool = False  # typed by the context (a ticker, an apposition), which overrules NER
+
+
+def _clean_edges(text: str, start: int, end: int, label: str) -> tuple[int, int]:
+    """Strip a leading article, possessive endings, outer punctuation and unbalanced brackets."""
+    for _ in range(4):
+        before = (start, end)
+        start, end = trim(text, start, end)
+        first_word = re.match(r"\w+", text[start:end])
+        dropped = LEADING_DROP if label != "DATE" else {"the"}
+        if first_word and first_word.group().lower() in dropped and end - start > 4:
+            rest = start + first_word.end()
+            if rest < end and text[rest] in SPACES:
+                start = rest
+        for ending in POSSESSIVE_ENDINGS:
+            if text[start:end].endswith(ending) and end - start > len(ending) + 1:
+                if ending in ("’", "'") and not text[start:end].endswith(("s’", "s'")):
+                    continue
+                end -= len(ending)
+                break
+        while start < end and text[start] in _EDGE_OPEN:
+            if text[start] == "(" and ")" in text[start:end]:
+                break
+            start += 1
+        while end > start and text[end - 1] in _EDGE_CLOSE:
+            if text[end - 1] == ")" and "(" in text[start : end - 1]:
+                break
+            end -= 1
+        if end > start and text[end - 1] == "." and label != "DATE":
+            last_word = text[start:end].split()[-1]
+            if not (last_word.count(".") > 1 or len(last_word) <= 4):
+                end -= 1
+        if label == "DATE":
+            prefix = _DATE_PREFIX.match(text[start:end])
+            if prefix and prefix.end() < end - start:
+                start += prefix.end()
+        if (start, end) == before:
+            break
+    return start, end
+
+
+def _person_tokens(span: Any) -> tuple[int, int] | None:
+    """Char range of a PERSON span without leading titles and trailing non-name words."""
+    tokens = list(span)
+    titles = {t.strip(".") for t in NAME_TITLES} | PERSON_HONORIFICS
+    while len(tokens) > 1 and tokens[0].lower_.strip(".") in titles:
+        tokens = tokens[1:]
+    while len(tokens) > 1 and tokens[-1].pos_ not in ("PROPN", "PUNCT") and tokens[-1].is_lower:
+        tokens = tokens[:-1]
+    if not tokens:
+        return None
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def _raw_mentions(doc: Any) -> list[_Mention]:
+    text: str = doc.text
+    mentions: list[_Mention] = []
+    for ent in doc.ents:
+        label = LABEL_MAP.get(ent.label_)
+        if label is None:
+            continue
+        start, end = ent.start_char, ent.end_char
+        if label == "PERSON":
+            while (
+                ent.end < len(doc)
+                and doc[ent.end].pos_ == "PROPN"
+                and doc[ent.end].text[:1].isupper()
+                and doc[ent.end].ent_iob_ == "O"
+                and doc[ent.end].idx == ent.end_char + 1
+            ):
+                ent = doc[ent.start : ent.end + 1]
+            bounds = _person_tokens(ent)
+            if bounds is None:
+                continue
+            start, end = bounds
+        if "\n" in text[start:end]:  # a byline name joined with the next line's word
+            end = start + text[start:end].index("\n")
+        start, end = _clean_edges(text, start, end, label)
+        surface = text[start:end]
+        if end <= start or not any(c.isalpha() for c in surface):
+            continue
+        if label == "DATE" and (
+            not _DATE_KEEP.search(surface) or _NOT_DATE.match(surface) or _AGE.search(surface)
+        ):
+            continue
+        if surface == "State" and text[:start].endswith(("Secretary of ", "secretary of ")):
+            continue
+        if label != "DATE" and not surface[0].isupper() and surface[0] != "(":
+            continue
+        mentions.append(_Mention(start, end, label, surface))
+    mentions = _merge_bracketed(text, _split_glued(mentions))
+    return _add_pattern_mentions(text, mentions)
+
+
+_YEAR = re.compile(
+    r"\b(?:in|since|until|by|from|before|after|of|through|to) "
+    r"(?P<year>1[89]\d\d|20\d\d)\b(?![,.]?\d)"
+)
+
+
+def _pattern_mentions(text: str) -> list[_Mention]:
+    """Mentions spaCy's small model tends to miss: datelines, company and institution names
+    (also by their stock ticker), years, names after a title or before a role in apposition,
+    named storms, and the name and agency of a photo credit.
+
+    Example:
+        >>> text = "LIMA (Wire) - The Council of Fjords met in 2031."
+        >>> [(m.text, m.type) for m in _pattern_mentions(text)]
+        [('LIMA', 'GPE'), ('Wire', 'ORG'), ('Council of Fjords', 'ORG'), ('2031', 'DATE')]
+    """
+    found: list[_Mention] = []
+    for para in re.finditer(r"(?:^|\n)\s*", text):
+        match = DATELINE.match(text, para.end())
+        if match is None:
+            continue
+        for group, label in [*((g, "GPE") for g in DATELINE_PLACES), ("agency", "ORG")]:
+            if match.group(group):
+                start, end = trim(text, match.start(group), match.end(group))
+                found.append(_Mention(start, end, label, text[start:end]))  # type: ignore[arg-type]
+    for pattern in (ORG_SUFFIX, ORG_OF):
+        for match in pattern.finditer(text):
+            start, end = match.start(), match.end()
+            lead = re.match(r"(?:The|A|An)\s+", text[start:end])
+            if lead:
+                start += lead.end()
+            start, end = _clean_edges(text, start, end, "ORG")
+            if len(text[start:end].split()) > 1:
+                found.append(_Mention(start, end, "ORG", text[start:end]))
+    for match in _YEAR.finditer(text):
+        found.append(_Mention(match.start("year"), match.end("year"), "DATE", match["year"]))
+    found += _titled_names(text)
+    for match in _TICKER_NAME.finditer(text):
+        start, end = match.start("name"), match.end("name")
+        lead = re.match(r"(?:The|A|An)\s+", text[start:end])
+        start += lead.end() if lead else 0
+        found.append(_Mention(start, end, "ORG", text[start:end], decided=True))
+    for pattern in (_PERSON_FROM_PLACE, _HYPHENATED_PLACE):
+        for match in pattern.finditer(text):  # ``a man from Ardley``, ``Ardley-on-Tarn``
+            start, end = match.start("place"), match.end("place")
+            found.append(_Mention(start, end, "GPE", text[start:end], decided=True))
+    for match in ORG_HEAD_LAST.finditer(text):  # ``Tarn Valley District Council``
+        start, end = match.start(), match.end()
+        lead = re.match(r"(?:The|A|An)\s+", text[start:end])
+        start += lead.end() if lead else 0
+        if len(text[start:end].split()) > 1:
+            found.append(_Mention(start, end, "ORG", text[start:end]))
+    for match in _NOUN_THEN_NAME.finditer(text):
+        if match.group("noun") in ORG_NOUNS:  # ``payments startup Acme``, ``the insurer Acme``
+            start, end = match.start("name"), match.end("name")
+            found.append(_Mention(start, end, "ORG", text[start:end], decided=True))
+    for match in _ROLE_THEN_NAME.finditer(text):
+        if _is_person_noun(match.group("role")):
+            found += _untitled(text, match.start("name"), match.end("name"))
+    for match in _NAME_WITH_ROLE.finditer(text):
+        words = match.group("words").lower().split()
+        if set(words) & PERSON_NOUNS or _is_person_noun(words[0]):
+            found += _untitled(text, match.start("name"), match.end("name"))
+    for match in _BYLINE.finditer(text):
+        for group in ("name", "other"):
+            if match.group(group):
+                start, end = match.start(group), match.end(group)
+                found.append(_Mention(start, end, "PERSON", text[start:end], decided=True))
+    found += _speaker_labels(text)
+    for match in _EVENT_NAME.finditer(text):
+        found.append(_Mention(match.start(), match.end(), "EVENT", match.group()))
+    for match in _CREDIT_LINE.finditer(text):
+        if match.group("label").lower() not in CREDIT_LABELS:
+            continue
+        for group, label in (("name", "PERSON"), ("agency", "ORG")):
+            if match.group(group):
+                start, end = trim(text, match.start(group), match.end(group))
+                found.append(_Mention(start, end, label, text[start:end]))  # type: ignore[arg-type]
+    return found
+
+
+_NAME_WORD = r"[A-Z][\w’'-]*[\w]"
+
+
+_TICKER_NAME = re.compile(
+    r"(?P<name>[A-Z][\w&’'.-]*(?: [A-Z][\w&’'.-]*){0,3}) \((?:[A-Z][\w&/]*\s?){1,3}:\s?"
+    r"[A-Z][A-Z.\d]{0,6}\)"
+)
+
+
+"""A company named with its stock ticker: ``Acme Mining (ASX: ACM)``."""
+
+
+_NAME_WITH_ROLE = re.compile(
+    rf"(?<![\w’'-])(?P<name>{_NAME_WORD}(?: {_NAME_WORD}){{0,2}}), (?:an? |the |his |her )?"
+    r"(?P<words>[a-z][\w’'-]*(?: [a-z][\w’'-]*){0,2})"
+)
+
+
+"""A name followed by a role in apposition: ``Ann Lee, an analyst at Acme,`` (a PERSON when
+one of the three words after the comma is a person noun)."""
+
+
+_BYLINE = re.compile(
+    rf"(?m)^[ \t]*By (?P<name>{_NAME_WORD}(?: {_NAME_WORD}){{1,3}})"
+    rf"(?: and (?P<other>{_NAME_WORD}(?: {_NAME_WORD}){{1,3}}))?[ \t]*(?:,[^\n]*)?$"
+)
+
+
+"""A byline: ``By Ann Lee`` (``and Bo Chen``), alone on its line or before ``, Agency``."""
+
+
+_LABEL = re.compile(r"(?m)^(?P<label>[^\W\d_a-z][^\W\d_a-z'’-]+(?:[ -][^\W\d_a-z'’-]+)?):[ \t]")
+
+
+def _speaker_labels(text: str) -> list[_Mention]:
+    r"""The turn labels of a transcript (``KOVAC: …`` opening lines) and the name they stand for
+    elsewhere in the article (``Ana Kovac``, with the word before it when that is a name too):
+    a label is a name only when the article also writes it in ordinary case.
+
+    Example:
+        >>> text = "Ana Kovac farms here.\nQ: Why?\nKOVAC: Because."
+        >>> [(m.text, m.type) for m in _speaker_labels(text)]
+        [('KOVAC', 'PERSON'), ('Ana Kovac', 'PERSON')]
+    """
+    found: list[_Mention] = []
+    labels = {match.group("label") for match in _LABEL.finditer(text)}
+    for label in sorted(labels):
+        written = [
+            w
+            for w in re.finditer(rf"(?<![\w’'-]){re.escape(label)}(?![\w’'-])", text, re.I)
+            if w.group() != label and w.group()[:1].isupper()
+        ]
+        if not written or len(label) < 3:
+            continue
+        for match in _LABEL.finditer(text):
+            if match.group("label") == label:
+                found.append(
+                    _Mention(
+                        match.start("label"), match.end("label"), "PERSON", label, decided=True
+                    )
+                )
+        for w in written:
+            start = w.start()
+            first = re.search(rf"({_NAME_WORD}) $", text[max(0, start - 30) : start])
+            if first and first.group(1).lower() not in NAME_TITLES:
+                start -= len(first.group(0))
+            found.append(_Mention(start, w.end(), "PERSON", text[start : w.end()], decided=True))
+    return found
+
+
+_ROLE_THEN_NAME = re.compile(
+    rf"(?:\b(?:a|an|the|its|his|her|their)|{_NAME_WORD}['’]s)\s+(?:[a-z-]+\s){{0,3}}"
+    r"(?P<role>[a-z-]+),\s"
+    rf"(?P<name>{_NAME_WORD}(?: {_NAME_WORD}){{1,2}}),"
+)
+
+
+"""A role, then a name of two or three words in apposition: ``a spokeswoman, Ann Lee,``."""
+
+
+_PERSON_FROM_PLACE = re.compile(
+    r"\b(?:man|woman|men|women|boy|girl|people|person|resident|residents|family|couple|"
+    rf"teenager|pensioner|mother|father) from (?P<place>{_NAME_WORD}(?: {_NAME_WORD})?)\b"
+)
+
+
+"""Where a person is from: ``a 31-year-old man from Ardley`` (a place)."""
+
+
+_HYPHENATED_PLACE = re.compile(
+    r"(?<![\w-])(?P<place>[A-Z][a-z]+-(?:on|upon|under|le|la|en|sur|am|by)-[A-Z][a-z]+)(?![\w-])"
+)
+
+
+"""Place names built with a linking word: ``Ardley-on-Tarn``, ``Stratford-upon-Avon``."""
+
+
+_NOUN_THEN_NAME = re.compile(
+    rf"(?<![\w’'-])(?P<noun>[a-z]+) (?P<name>{_NAME_WORD}(?: {_NAME_WORD}){{0,2}})(?![\w’'-])"
+)
+
+
+"""A common noun, then a name: an organisation when the noun names one (``startup Acme``)."""
+
+
+_AGENT_NOUN = re.compile(r"[a-z]{3,}(?:ologist|ist|ian|er|or)$")
+
+
+def _untitled(text: str, start: int, end: int) -> list[_Mention]:
+    """A PERSON mention of a name without the titles before it (``Professor Ann Lee`` ->
+    ``Ann Lee``); none when only titles are left."""
+    titles = {t.strip(".") for t in NAME_TITLES} | PERSON_HONORIFICS
+    while (word := re.match(r"\S+ ", text[start:end])) and word.group().strip(
+        " ."
+    ).lower() in titles:
+        start += word.end()
+    if start >= end or (" " not in text[start:end] and text[start:end].lower() in titles):
+        return []
+    return [_Mention(start, end, "PERSON", text[start:end], decided=True)]
+
+
+def _is_person_noun(word: str) -> bool:
+    """A noun for a person: a title, role or kin noun, or an agent noun (``hydrologist``,
+    ``historian``, ``researcher``) that names no kind of organisation (``manufacturer``)."""
+    word = word.lower()
+    return word in PERSON_NOUNS or bool(_AGENT_NOUN.fullmatch(word) and word not in ORG_NOUNS)
+
+
+_CAPITALISED_RUN = re.compile(r"(?<![\w’'-])[A-Z][\w’'.-]*(?: [A-Z][\w’'.-]*)+")
+
+
+def _titled_names(text: str) -> list[_Mention]:
+    """Names after a title in a run of capitalised words: ``Cllr Ann Lee``, ``Det Insp Ann Lee``,
+    ``Chief Executive Ann Lee``, ``Acme Chief Financial Officer Ann Lee`` -> PERSON ``Ann Lee``.
+
+    The name is what follows the last title word: one to three words, or a single word after an
+    honorific (``Dr Lee``) or a title of two words or more (``Senior Coroner Lee``), so that
+    ``General Electric`` stays a name.
+
+    Example:
+        >>> names = _titled_names("Chief Executive Ann Lee met Cllr Obi and General Motors.")
+        >>> [m.text for m in names]
+        ['Ann Lee', 'Obi']
+    """
+    titles = {t.strip(".") for t in NAME_TITLES} | PERSON_HONORIFICS
+    found: list[_Mention] = []
+    for run in _CAPITALISED_RUN.finditer(text):
+        words = [(w.start(), w.end(), w.group()) for w in re.finditer(r"\S+", run.group())]
+        is_title = [w.lower().rstrip(".") in titles for _, _, w in words]
+        if True not in is_title:
+            continue
+        last = len(is_title) - 1 - is_title[::-1].index(True)
+        name = words[last + 1 :]
+        first = last
+        while first > 0 and is_title[first - 1]:
+            first -= 1
+        block = [w.lower().rstrip(".") for _, _, w in words[first : last + 1]]
+        honorific = block[-1] in PERSON_HONORIFICS
+        if not 1 <= len(name) <= 3 or (len(name) == 1 and not honorific and len(block) < 2):
+            continue
+        if ORG_SUFFIX.fullmatch("Name " + name[-1][2]) or any(w[2].endswith(".") for w in name):
+            continue
+        start, end = run.start() + name[0][0], run.start() + name[-1][1]
+        found.append(_Mention(start, end, "PERSON", text[start:end]))
+    return found
+
+
+_EVENT_NAME = re.compile(
+    r"\b(?:" + "|".join(re.escape(head) for head in EVENT_HEADS) + rf")\s+{_NAME_WORD}\b"
+)
+
+
+_CREDIT_LINE = re.compile(
+    r"(?m)^\s*(?P<label>[A-Za-z]+(?: [a-z]+)?)(?: by)?\s*:\s*"
+    rf"(?P<name>{_NAME_WORD}(?: {_NAME_WORD}){{0,3}})"
+    r"(?:\s*[/|]\s*(?P<agency>[A-Z][^\n/|]{1,60}?))?\s*$"
+)
+
+
+def _add_pattern_mentions(text: str, mentions: list[_Mention]) -> list[_Mention]:
+    """Pattern mentions replace the NER mentions they contain or cross; others are kept."""
+    extra = _pattern_mentions(text)
+    result = list(mentions)
+    for m in extra:
+        clashing = [o for o in result if o.start < m.end and m.start < o.end]
+        if any(o.start <= m.start and m.end <= o.end and o.type == m.type for o in clashing):
+            continue
+        if m.type == "DATE" and clashing:
+            continue
+        result = [o for o in result if o not in clashing]
+        result.append(m)
+    return sorted(result, key=lambda m: (m.start, -m.end))
+
+
+def _merge_bracketed(text: str, mentions: list[_Mention]) -> list[_Mention]:
+    """``(First) Last``: an editorial bracket inside a name makes one mention."""
+    merged: list[_Mention] = []
+    for m in mentions:
+        if (
+            merged
+            and merged[-1].type == m.type == "PERSON"
+            and text[merged[-1].end : m.start] in (") ", ")\u00a0")
+            and merged[-1].start > 0
+            and text[merged[-1].start - 1] == "("
+        ):
+            start = merged[-1].start - 1
+            merged[-1] = _Mention(start, m.end, "PERSON", text[start : m.end])
+            continue
+        merged.append(m)
+    return merged
+
+
+def _split_glued(mentions: list[_Mention]) -> list[_Mention]:
+    """``NameName`` glued by a lost space: two mentions when both halves are known names."""
+    known = {m.text: m.type for m in mentions}
+    result: list[_Mention] = []
+    for m in mentions:
+        glued = re.fullmatch(r"([A-Z][a-z]+)([A-Z][a-z]+)", m.text)
+        if glued and glued.group(1) in known and glued.group(2) in known:
+            cut = m.start + len(glued.group(1))
+            result.append(_Mention(m.start, cut, known[glued.group(1)], glued.group(1)))
+            result.append(_Mention(cut, m.end, known[glued.group(2)], glued.group(2)))
+        else:
+            result.append(m)
+    return result
+
+
+def _last_word(surface: str) -> str:
+    return re.sub(r"[()]", "", surface).split()[-1]
+
+
+_PLACE_WORDS = load_words("spacy_place_words")
+
+
+def _corporate_short_forms(mentions: list[_Mention]) -> dict[str, str]:
+    """First words of organisation names, mapped to the full name: of a company name (with a
+    corporate suffix or a ticker, or typed by an apposition), and of any other organisation whose
+    first word alone the model never took for a place.
+
+    Example:
+        >>> _corporate_short_forms([_Mention(0, 10, "ORG", "Acme Widgets Inc")])
+        {'Acme': 'Acme Widgets Inc'}
+    """
+    alone: dict[str, set[str]] = {}
+    for m in mentions:
+        alone.setdefault(m.text, set()).add(m.type)
+    forms: dict[str, str] = {}
+    for m in mentions:
+        words = m.text.split()
+        if m.type != "ORG" or len(words) < 2 or words[0] in forms:
+            continue
+        if ORG_SUFFIX.fullmatch(m.text) or m.decided:
+            forms[words[0]] = m.text
+        elif words[0] in alone and alone[words[0]] <= {"PERSON", "ORG", "MISC"}:
+            forms[words[0]] = m.text  # ``Tarn`` for ``Tarn Valley Hawks``, never a place
+    return forms
+
+
+def _relabel_and_propagate(text: str, mentions: list[_Mention]) -> list[_Mention]:
+    """Give each surface form one type (surnames of people become PERSON), then tag its misses."""
+    person_surnames = {
+        _last_word(m.text) for m in mentions if m.type == "PERSON" and len(m.text.split()) > 1
+    }
+    context = _context_votes(text, mentions)
+    corporate = {
+        short: full
+        for short, full in _corporate_short_forms(mentions).items()
+        if (short, "GPE") not in context  # ``in Ardley``: a place, whatever ``Ardley Group`` is
+    }
+    for m in mentions:
+        if m.type in ("PERSON", "ORG") and _last_word(m.text) in _PLACE_WORDS and " " in m.text:
+            m.type = "LOC"
+        elif m.text in corporate:
+            m.type = "ORG"
+    votes: dict[str, Counter[str]] = {}
+    for m in mentions:
+        votes.setdefault(m.text, Counter())[m.type] += 1
+    for (surface, label), count in context.items():
+        votes[surface][label] += count
+    decided: dict[str, Counter[str]] = {}
+    for m in mentions:
+        if m.decided:
+            decided.setdefault(m.text, Counter())[m.type] += 1
+    chosen: dict[str, EntityType] = {}
+    for surface, counter in votes.items():
+        counter = decided.get(surface, counter)  # what the context decided outweighs the model
+        best: EntityType = counter.most_common(1)[0][0]  # type: ignore[assignment]
+        if surface in person_surnames:
+            best = "PERSON"
+        chosen[surface] = best
+    for short in corporate:
+        chosen.setdefault(short, "ORG")
+    lowercase = {w for w in re.findall(r"[^\W\d_]+", text) if w.islower()}
+    first_names = {
+        m.text.split()[0] for m in mentions if m.type == "PERSON" and len(m.text.split()) > 1
+    }
+    for surname in person_surnames:  # ``Okoro`` alone after ``Ada Okoro``, also in capitals
+        if surname.lower() not in lowercase:
+            for form in (surname, surname.upper()):
+                chosen.setdefault(form, "PERSON")
+    for first in first_names - person_surnames:  # ``Ada`` alone after ``Ada Okoro``
+        if first.lower() not in lowercase and first.lower() not in NAME_TITLES and len(first) > 2:
+            chosen.setdefault(first, "PERSON")
+    for m in mentions:
+        m.type = chosen[m.text]
+    taken = sorted((m.start, m.end) for m in mentions)
+    covered = [False] * (len(text) + 1)
+    for start, end in taken:
+        for i in range(start, end):
+            covered[i] = True
+    extra: list[_Mention] = []
+    for surface, label in chosen.items():
+        if label == "DATE" or len(surface) < 3 or not surface[0].isupper():
+            continue
+        pattern = re.compile(r"(?<!\w)" + re.escape(surface) + r"(?!\w)")
+        for match in pattern.finditer(text):
+            if any(covered[match.start() : match.end()]):
+                continue
+            extra.append(_Mention(match.start(), match.end(), label, surface))
+            for i in range(match.start(), match.end()):
+                covered[i] = True
+    for m in mentions:  # ``Kent and Sussex``: a place coordinated with a place
+        if m.type not in ("GPE", "LOC"):
+            continue
+        joined = _COORDINATED.match(text, m.end)
+        if joined and not any(covered[joined.start("name") : joined.end("name")]):
+            name = joined.group("name")
+            if name.lower() not in lowercase:
+                extra.append(_Mention(joined.start("name"), joined.end("name"), m.type, name))
+                for i in range(joined.start("name"), joined.end("name")):
+                    covered[i] = True
+    result = sorted(mentions + extra, key=lambda m: (m.start, -m.end))
+    kept: list[_Mention] = []
+    for m in result:
+        if kept and m.start < kept[-1].end:
+            continue
+        kept.append(m)
+    return kept
+
+
+_COORDINATED = re.compile(r",? (?:and|or) (?P<name>[A-Z][^\W\d_]+(?:[ -][A-Z][^\W\d_]+)?)(?![\w-])")
+
+
+def _acronym(surface: str) -> str | None:
+    letters = surface.replace(".", "").replace(" ", "")
+    if 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper():
+        return letters
+    return None
+
+
+def _initials(surface: str) -> str:
+    words = [w for w in re.findall(r"[^\W\d_]+", surface) if w.lower() not in ("of", "and", "the")]
+    return "".join(w[0] for w in words).upper() if len(words) > 1 else ""
+
+
+def _with_suffix(surface: str, mentions: list[_Mention]) -> str | None:
+    """The longer ORG mention that is ``surface`` and a company suffix (``Acme`` -> ``Acme Ltd``).
+
+    Example:
+        >>> _with_suffix("Acme Works", [_Mention(0, 13, "ORG", "Acme Works AS")])
+        'Acme Works AS'
+    """
+    for m in mentions:
+        if m.type == "ORG" and m.text.startswith(surface + " "):
+            rest = m.text[len(surface) + 1 :]
+            if ORG_SUFFIX.fullmatch("Name " + rest):
+                return m.text
+    return None
+
+
+def _link(mentions: list[_Mention]) -> dict[str, str]:
+    """Canonical form per surface: surnames to full names, acronyms to their expansions."""
+    canonical: dict[str, str] = {}
+    full_people: dict[str, Counter[str]] = {}
+    for m in mentions:
+        if m.type == "PERSON" and len(m.text.split()) > 1:
+            full_people.setdefault(_last_word(m.text), Counter())[m.text] += 1
+    expansions = {
+        _initials(m.text): m.text
+        for m in mentions
+        if m.type in ("ORG", "GPE", "LOC", "EVENT", "MISC") and _initials(m.text)
+    }
+    corporate = _corporate_short_forms(mentions)
+    for m in mentions:
+        if m.text in canonical:
+            continue
+        form = m.text
+        if m.type == "ORG" and m.text in corporate:
+            canonical[m.text] = corporate[m.text]
+            continue
+        if m.type == "ORG" and (longer := _with_suffix(m.text, mentions)):
+            canonical[m.text] = longer
+            continue
+        if m.type == "PERSON":
+            fulls = full_people.get(_last_word(m.text))
+            if fulls:
+                form = max(fulls, key=lambda f: (len(f.split()), fulls[f], f))
+        elif (acronym := _acronym(m.text)) and acronym in expansions:
+            form = expansions[acronym]
+        canonical[m.text] = form
+    return canonical
+
+
+_DEMONYM = re.compile(r"(?:an|ans|ese|ish|i|is|ic|ics|ch|sh|ss|ek|eks|er|ers|ite|ites|ots?|ine)$")
+
+
+_AGE_AFTER = re.compile(r",\s\d{1,3},")
+
+
+_PLACE_BEFORE = re.compile(r"(?:^|\s)(?:in|near|outside|across|around)\s$")
+
+
+_LIST_GAP = re.compile(r", |,? and |,? or ")
+
+
+_ROUTE_BEFORE = re.compile(r"(?:^|\s)(?:from|to|between|via|towards)\s$")
+
+
+"""Prepositions of a route: evidence of a place only against the model's PERSON."""
+
+
+def _fix_types(doc: Any, mentions: list[_Mention]) -> list[_Mention]:
+    """Types the context decides, whatever the model said; mentions that are common words dropped.
+
+    - ``Name (ACR)`` with ACR the name's initials: an organisation;
+    - ``Name, 67,``: a person (an age in apposition);
+    - a NORP that is no nationality word (``the Tamar``): a place (LOC after ``the``, else GPE);
+    - one word in lowercase elsewhere in the article (``Floodwater`` opening a sentence) or
+      tagged as a common noun: not a name.
+    """
+    text: str = doc.text
+    lowercase_words = {w for w in re.findall(r"\b[^\W\d_]+\b", text) if w.islower()}
+    proper_tags = {t.idx: t.tag_ for t in doc}
+    kept: list[_Mention] = []
+    heads = _mention_heads(doc, mentions)
+    for m in mentions:
+        after = text[m.end : m.end + 40]
+        if m.type != "DATE" and " " not in m.text:
+            if _menu_label(text, m):
+                continue
+            if m.text.lower() in lowercase_words and not m.text.isupper():
+                continue
+            if (
+                proper_tags.get(m.start) in ("NN", "NNS")
+                and m.type != "NORP"
+                and not m.text.isupper()
+            ):
+                continue
+        acronym = re.match(r" \(([^\W\d_]{2,8})\)", after)
+        decided = _apposition_type(heads.get(m.start)) if m.type != "DATE" else None
+        if acronym and _initials(m.text) == acronym.group(1).upper() and m.type != "ORG":
+            m.type = "ORG"
+        elif _TICKER.match(after) and m.type != "DATE":
+            m.type, m.decided = "ORG", True
+        elif decided is not None:
+            m.type, m.decided = decided, True
+        elif m.type == "PERSON" and " " in m.text and proper_tags.get(_last_start(m)) == "NNPS":
+            m.type, m.decided = "ORG", True  # ``Tarn Hawks``: a team, not a person
+        elif _AGE_AFTER.match(after) and m.type in ("ORG", "GPE", "NORP", "MISC", "LOC"):
+            m.type = "PERSON"
+        elif " " not in m.text and m.text.endswith("shire") and m.type != "GPE":
+            m.type, m.decided = "GPE", True  # ``Tarnshire``: a county
+        elif m.type == "NORP" and not _DEMONYM.search(m.text.split()[-1]):
+            m.type = "LOC" if text[max(0, m.start - 4) : m.start].lower() == "the " else "GPE"
+        kept.append(m)
+    return kept
+
+
+_TICKER = re.compile(r" \((?:[A-Z][\w&/]*\s?){1,3}:\s?[A-Z][A-Z.\d]{0,6}\)")
+
+
+"""A stock ticker after a name: ``Acme Mining (ASX: ACM)`` is a company."""
+
+
+def _last_start(m: _Mention) -> int:
+    """Offset of the last word of a mention."""
+    return m.start + m.text.rfind(" ") + 1
+
+
+def _mention_heads(doc: Any, mentions: list[_Mention]) -> dict[int, Any]:
+    """Each mention's head token (the token whose head lies outside the mention), by start."""
+    heads: dict[int, Any] = {}
+    for m in mentions:
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is not None:
+            heads[m.start] = span.root
+    return heads
+
+
+def _apposition_type(head: Any) -> EntityType | None:
+    """The type an apposition decides: a name next to ``the company``/``the housing
+    association`` is an organisation, next to ``an analyst``/``the family's solicitor``/
+    ``my neighbour`` a person."""
+    if head is None:
+        return None
+    nouns = [c for c in head.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
+    nouns += [c for c in head.lefts if c.dep_ in ("compound", "amod", "nmod") and c.is_lower]
+    if head.dep_ == "appos" and head.head.pos_ == "NOUN":
+        nouns.append(head.head)
+    for noun in nouns:
+        lemma = noun.lemma_.lower()
+        if lemma in ORG_NOUNS:
+            return "ORG"
+        if lemma in PERSON_NOUNS:
+            return "PERSON"
+    return None
+
+
+def _menu_label(text: str, m: _Mention) -> bool:
+    """A one-word button or menu label in a line of site furniture (``Accept all | Manage
+    preferences | Reject non-essential``): a capitalised verb, not a name."""
+    line = _line_of(text, m.start)
+    if line.count("|") < 2:
+        return False
+    return bool(re.match(r" [a-z]", text[m.end : m.end + 2]))
+
+
+def _context_votes(text: str, mentions: list[_Mention]) -> Counter[tuple[str, str]]:
+    """Extra type votes from the words around a mention: ``in X`` votes GPE for a one-word name."""
+    votes: Counter[tuple[str, str]] = Counter()
+    for m in mentions:  # ``Lima, Quito and Cusco``: a list of places shares their type
+        if m.type == "GPE":
+            for other in mentions:
+                if other.type == "PERSON" and _LIST_GAP.fullmatch(text[m.end : other.start]):
+                    votes[(other.text, "GPE")] += 2
+    for m in mentions:
+        if m.type not in ("DATE", "LOC") and " " not in m.text:  # ``in`` tells no LOC from GPE
+            following = text[m.end : m.end + 2]
+            before = text[max(0, m.start - 10) : m.start]
+            place = _PLACE_BEFORE.search(before) or (
+                m.type == "PERSON" and _ROUTE_BEFORE.search(before)
+            )
+            if place and not (following[:1] == " " and following[1:2].isupper()):
+                votes[(m.text, "GPE")] += 2
+            elif m.type == "PERSON" and before.endswith(("the ", "The ")):
+                votes[(m.text, "ORG")] += 2  # ``told the Courier``: people take no article
+    return votes
+
+
+def build_entities(doc: Any) -> tuple[list[_Mention], dict[str, str]]:
+    """Cleaned, consistently typed, linked entity mentions, and each surface's canonical form."""
+    mentions = _relabel_and_propagate(doc.text, _fix_types(doc, _raw_mentions(doc)))
+    canonical = _link(mentions)
+    for m in mentions:
+        if m.type != "DATE":
+            m.entity_id = kebab(canonical[m.text]) or None
+    return mentions, canonical
+
+
+def _line_of(text: str, offset: int) -> str:
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return text[start : end if end >= 0 else len(text)]

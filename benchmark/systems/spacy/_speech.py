@@ -1,0 +1,833 @@
+"""Quotes and speakers of the ``spacy`` system: quotation marks and the dependency parse (the
+reporting verb, its subject, carry-over of pronouns, titles and roles), indirect and mixed quotes
+from clausal complements, one speaker per quoted source."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..._models import Speaker
+from .._shared._text import SPACES, kebab, trim
+from ._entities import _is_person_noun, _Mention, _words
+from ._lexicon import (
+    COMPANY_NOUNS,
+    CUE_NOUNS,
+    GROUP_PRONOUNS,
+    NAME_TITLES,
+    ORG_NOUNS,
+    PERSON_PRONOUNS,
+    REPORTING_VERBS,
+    ROLE_NOUNS,
+    SILENT_HEADS,
+)
+from ._quotes import ALL_MARKS, MarkedQuote, find_marked_quotes
+
+
+@dataclass
+class _Found:
+    """A quote under construction."""
+
+    start: int
+    end: int
+    kind: str
+    verb: Any = None
+    mark: MarkedQuote | None = None
+    speaker: str | None = None
+    speaker_id: str | None = None
+    speaker_span: tuple[int, int] | None = None
+    cue_span: tuple[int, int] | None = None
+    members: list[MarkedQuote] = field(default_factory=list)
+    organisation: bool = False
+
+
+class _Context:
+    """Lookup tables over one parsed document."""
+
+    def __init__(self, doc: Any, mentions: list[_Mention], canonical: dict[str, str]) -> None:
+        self.doc = doc
+        self.text: str = doc.text
+        self.mentions = mentions
+        self.canonical = canonical
+        self.by_char: dict[int, _Mention] = {}
+        for m in mentions:
+            for i in range(m.start, m.end):
+                self.by_char[i] = m
+        self.marks = find_marked_quotes(self.text)
+        self.in_quote = [False] * (len(self.text) + 1)
+        for q in self.marks:
+            stop = q.close_at + 1 if q.close_at is not None else q.end
+            for i in range(q.open_at, stop):
+                self.in_quote[i] = True
+        self.roles: dict[str, str] = {}
+        self.person_subjects: list[tuple[int, str, str]] = []
+        for token in doc:
+            if token.dep_ not in ("nsubj", "nsubjpass", "appos") or self.quoted(token):
+                continue
+            if token.dep_ == "appos" and token.head.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            clause = token.head if token.dep_ != "appos" else token.head.head
+            if clause.dep_ == "ccomp" and _is_reporting(clause.head):
+                continue  # the subject of a reported clause is not who speaks next
+            subject = self.by_char.get(token.idx)
+            if subject is not None and subject.type == "PERSON" and subject.entity_id:
+                self.person_subjects.append((token.idx, self.name_of(subject), subject.entity_id))
+            elif _described_only(token) and _is_reporting(token.head):
+                start, end = _np_bounds(token)
+                self.person_subjects.append((token.idx, *_described_speaker(self.text[start:end])))
+        self.last_person: tuple[str, str] | None = None
+        self.last_group: tuple[str, str] | None = None
+        self.last_organisation: tuple[str, str] | None = None
+        self.last_speaker: tuple[str, str] | None = None
+
+    def mention_at(self, token: Any) -> _Mention | None:
+        return self.by_char.get(token.idx)
+
+    def quoted(self, token: Any) -> bool:
+        return bool(self.in_quote[token.idx])
+
+    def tokens(self, start: int, end: int) -> list[Any]:
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        return list(span) if span is not None else []
+
+    def same_paragraph(self, a: Any, b: Any) -> bool:
+        low, high = sorted((a.idx, b.idx))
+        return "\n" not in self.text[low:high]
+
+    def person_subject_before(self, offset: int) -> tuple[str, str] | None:
+        """The latest named person that is the subject of a clause before ``offset``."""
+        best: tuple[str, str] | None = None
+        for position, name, entity_id in self.person_subjects:
+            if position >= offset:
+                break
+            best = (name, entity_id)
+        return best
+
+    def name_of(self, m: _Mention) -> str:
+        return self.canonical.get(m.text, m.text)
+
+
+def _is_reporting(token: Any) -> bool:
+    """A reporting verb used as a verb (not ``a written submission``, ``in writing``)."""
+    return bool(
+        token.pos_ in ("VERB", "AUX")
+        and token.dep_ not in ("amod", "compound", "pcomp")  # ``told us in writing that``
+        and token.lemma_.lower() in REPORTING_VERBS
+    )
+
+
+def _np_bounds(head: Any) -> tuple[int, int]:
+    """Char range of a noun phrase: its left dependents and the head (no relative clauses)."""
+    left = head
+    for child in head.lefts:
+        if child.dep_ in ("det", "poss", "compound", "amod", "nmod", "case", "punct", "nummod"):
+            left = min(left, child.left_edge, key=lambda t: t.i)
+    return left.idx, head.idx + len(head.text)
+
+
+def _subject_of(ctx: _Context, verb: Any) -> Any:
+    if verb.lower_ == "according":
+        for to in verb.children:
+            for pobj in to.children:
+                if pobj.dep_ == "pobj":
+                    return _named_after(ctx, pobj) or _agent_of(pobj) or pobj
+        return None
+    subject = _dependency_subject(verb)
+    if subject is not None and not ctx.quoted(subject):
+        return subject
+    before = verb.doc[verb.i - 1] if verb.i > 0 else None
+    if before is not None and (m := ctx.mention_at(before)) and m.type == "PERSON":
+        return before  # ``…, his daughter Ann said`` parsed as an apposition
+    for token in verb.doc[verb.i + 1 : verb.i + 8]:
+        if ctx.quoted(token) or "\n" in token.text or token.text in ".;:!?":
+            break
+        if token.pos_ in ("NOUN", "PROPN", "PRON"):
+            head = token
+            while (
+                head.head.i > head.i
+                and head.head.pos_ in ("NOUN", "PROPN")
+                and (head.dep_ in ("compound", "amod", "poss", "det", "nmod"))
+            ):
+                head = head.head
+            return head
+        if token.pos_ in ("ADP", "VERB", "AUX"):
+            break
+    return None
+
+
+def _agent_of(noun: Any) -> Any:
+    """Who a document noun comes from: ``figures cited by the ministry`` -> ``ministry``."""
+    for token in noun.subtree:
+        if token.dep_ == "agent" or (token.dep_ == "prep" and token.lower_ == "from"):
+            for pobj in token.children:
+                if pobj.dep_ == "pobj" and pobj.pos_ in ("NOUN", "PROPN"):
+                    return pobj
+    return None
+
+
+def _named_after(ctx: _Context, noun: Any) -> Any:
+    """The name right after a title noun (``according to the judge Ann Lee``), or None."""
+    for token in noun.doc[noun.i + 1 : noun.i + 3]:
+        m = ctx.mention_at(token)
+        if m is not None and m.type == "PERSON":
+            return token
+        if not token.is_title:
+            break
+    return None
+
+
+def _dependency_subject(verb: Any) -> Any:
+    for _ in range(3):
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects:  # a timestamp parsed as a second subject (``11:15 - Ann confirmed``) loses
+            named = [c for c in subjects if c.pos_ != "NUM"] or subjects
+            return min(named, key=lambda c: abs(c.i - verb.i))
+        for child in verb.children:
+            if child.dep_ == "agent":
+                for grandchild in child.children:
+                    if grandchild.dep_ == "pobj":
+                        return grandchild
+        if verb.dep_ == "relcl":
+            return verb.head
+        if verb.dep_ in ("advcl", "xcomp", "conj", "acl") and verb.head is not verb:
+            verb = verb.head
+            continue
+        return None
+    return None
+
+
+def _resolve_speaker(ctx: _Context, verb: Any, found: _Found) -> None:
+    """Fill speaker, speaker span and cue of ``found`` from the subject of ``verb``."""
+    found.cue_span = (verb.idx, verb.idx + len(verb.text))
+    subject = _subject_of(ctx, verb)
+    if subject is None:
+        return
+    text = ctx.text
+    for child in subject.children:
+        if child.dep_ == "appos":
+            m = ctx.mention_at(child)
+            if m is not None and m.type == "PERSON":
+                _set_person(ctx, found, m)
+                return
+            if m is not None and m.type == "ORG" and m.entity_id and subject.pos_ == "NOUN":
+                found.speaker, found.speaker_id = ctx.name_of(m), m.entity_id
+                found.speaker_span = (m.start, m.end)
+                found.organisation = True
+                ctx.last_group = ctx.last_organisation = (found.speaker, found.speaker_id)
+                return
+    if subject.lemma_.lower() in CUE_NOUNS and ctx.last_speaker is not None:
+        found.speaker, found.speaker_id = ctx.last_speaker  # ``"…," the statement said``
+        return
+    if subject.pos_ == "NOUN" and (named := _name_between(ctx, subject, verb)) is not None:
+        _set_person(ctx, found, named)  # ``A spokeswoman for the force, Ann Lee, said``
+        return
+    m = ctx.mention_at(subject)
+    if m is None:
+        for token in subject.lefts:
+            if token.dep_ == "compound" and (cm := ctx.mention_at(token)) and cm.type == "PERSON":
+                m = cm
+    if m is not None and m.type == "PERSON":
+        _set_person(ctx, found, m)
+        return
+    lower = subject.lower_
+    if lower in PERSON_PRONOUNS:
+        found.speaker_span = (subject.idx, subject.idx + len(subject.text))
+        antecedent = (
+            _role_subject_before(ctx, verb)
+            or _person_in_previous_sentence(ctx, verb)
+            or ctx.person_subject_before(found.start)
+            or ctx.last_person
+        )
+        if antecedent is not None:
+            found.speaker, found.speaker_id = antecedent
+        return
+    if lower in GROUP_PRONOUNS:
+        found.speaker_span = (subject.idx, subject.idx + len(subject.text))
+        if ctx.last_group is not None:
+            found.speaker, found.speaker_id = ctx.last_group
+        return
+    if m is not None and m.start <= subject.idx < m.end and m.type != "DATE":
+        found.speaker, found.speaker_id = ctx.name_of(m), m.entity_id
+        found.speaker_span = (m.start, m.end)
+        ctx.last_group = (found.speaker, found.speaker_id or kebab(found.speaker))
+        if m.type == "ORG":
+            ctx.last_organisation = ctx.last_group
+        return
+    if subject.pos_ not in ("NOUN", "PROPN"):
+        return
+    start, end = _np_bounds(subject)
+    found.speaker_span = trim(text, start, end)
+    np_mentions = [
+        ctx.by_char[t.idx]
+        for t in ctx.tokens(start, end)
+        if t.idx in ctx.by_char and ctx.by_char[t.idx].type in ("ORG", "GPE", "NORP")
+    ]
+    if subject.tag_ in ("NNS", "NNPS") and np_mentions:
+        group = np_mentions[0]
+        found.speaker, found.speaker_id = ctx.name_of(group), group.entity_id
+        ctx.last_group = (found.speaker, found.speaker_id or kebab(found.speaker))
+        return
+    if subject.pos_ == "PROPN" and subject.is_title and subject.lower_ not in NAME_TITLES:
+        found.speaker = text[subject.idx : end]
+        found.speaker_id = kebab(found.speaker)
+        return
+    if subject.tag_ == "NN" and (named_org := _organisation_holding(ctx, subject, verb)):
+        found.speaker, found.speaker_id = named_org  # ``the directorate`` after ``… Directorate``
+        found.organisation = True
+        ctx.last_group = ctx.last_organisation = named_org
+        return
+    organisation_noun = subject.lemma_.lower() in ORG_NOUNS and (
+        subject.tag_ == "NN" or subject.lower_ == "police"  # ``police said``: the force
+    )
+    if _described_only(subject) and not organisation_noun:
+        found.speaker, found.speaker_id = _described_speaker(text[start:end])
+        return
+    if organisation_noun:
+        found.organisation = True
+        organisation = _organisation_for(ctx, verb, subject)
+        if organisation is not None:
+            found.speaker, found.speaker_id = organisation
+            ctx.last_group = ctx.last_organisation = organisation
+        return
+    words = {t.lower_ for t in ctx.tokens(start, end) if t.pos_ in ("NOUN", "PROPN", "ADJ")}
+    person = _person_by_title(ctx, words) if _is_person_noun(subject.lower_) else None
+    if person is not None:
+        found.speaker, found.speaker_id = person
+    else:
+        found.speaker = None  # resolved later to the nearest named person
+
+
+def _organisation_holding(ctx: _Context, subject: Any, verb: Any) -> tuple[str, str] | None:
+    """The latest organisation named before the verb whose name ends in the subject's noun
+    (``The directorate noted`` after ``the Public Health Directorate``)."""
+    noun = subject.lower_
+    best: _Mention | None = None
+    for m in ctx.mentions:
+        if m.start >= verb.idx:
+            break
+        if m.type == "ORG" and m.entity_id and m.text.lower().split()[-1] == noun:
+            best = m
+    return (ctx.name_of(best), best.entity_id or kebab(best.text)) if best else None
+
+
+def _name_between(ctx: _Context, subject: Any, verb: Any) -> _Mention | None:
+    """A person's name set off by commas between a role subject and its verb."""
+    if not subject.i < verb.i <= subject.i + 12:
+        return None
+    for token in subject.doc[subject.i + 1 : verb.i]:
+        m = ctx.mention_at(token)
+        if m is not None and m.type == "PERSON":
+            before = ctx.text[: m.start].rstrip()
+            after = ctx.text[m.end :].lstrip()
+            return m if before.endswith(",") and after.startswith(",") else None
+    return None
+
+
+def _organisation_for(ctx: _Context, verb: Any, subject: Any) -> tuple[str, str] | None:
+    """The organisation a common-noun subject (``the company said``) stands for.
+
+    First the proper-noun subject of the reported clause (``Acme will cut jobs, the company
+    said``), else the latest organisation named before the verb (outside brackets) whose name
+    holds the noun (``the council`` -> ``Ardley Borough Council``). A company noun (``the
+    firm``, ``the operator``) then stands for the last organisation quoted or else the latest one
+    named; any other institution named nowhere speaks as itself (``the ministry``).
+    """
+    for clause_head in verb.children:
+        if clause_head.dep_ != "ccomp":
+            continue
+        for child in clause_head.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and child.pos_ == "PROPN":
+                m = ctx.mention_at(child)
+                if m is not None and m.type in ("ORG", "GPE", "NORP") and m.entity_id:
+                    return ctx.name_of(m), m.entity_id
+                start, end = _np_bounds(child)
+                name = re.sub(r"^(the|a|an)\s+", "", ctx.text[start:end], flags=re.I)
+                return name, kebab(name)
+    start, end = _np_bounds(subject)
+    nouns = {t.lower_ for t in ctx.tokens(start, end) if t.pos_ in ("NOUN", "PROPN")}
+    named: _Mention | None = None
+    latest: _Mention | None = None
+    for m in ctx.mentions:
+        if m.start >= verb.idx:
+            break
+        opened = ctx.text.rfind("(", 0, m.start)
+        bracketed = opened >= 0 and ctx.text.find(")", opened) >= m.end > opened
+        bracketed = bracketed and "\n" not in ctx.text[opened : m.start]
+        if m.type == "ORG" and m.entity_id and not bracketed:
+            latest = m
+            if nouns & set(re.findall(r"\w+", m.text.lower())):
+                named = m  # ``the council said`` after ``Ardley Borough Council``
+    if named is None:  # ``…, police said`` before ``Ardley Police`` is named
+        named = next(
+            (
+                m
+                for m in ctx.mentions
+                if m.start > verb.idx
+                and m.type == "ORG"
+                and m.entity_id
+                and nouns & set(re.findall(r"\w+", m.text.lower()))
+            ),
+            None,
+        )
+    if named is not None:
+        return ctx.name_of(named), named.entity_id or kebab(named.text)
+    if subject.lemma_.lower() in COMPANY_NOUNS:
+        if ctx.last_organisation is not None:
+            return ctx.last_organisation  # ``the operator said``: the company that spoke before
+        if latest is not None:
+            return ctx.name_of(latest), latest.entity_id or kebab(latest.text)
+        return None
+    # An institution named nowhere (``The ministry replied``) speaks as itself.
+    name = re.sub(r"^(the|a|an)\s+", "", ctx.text[start:end], flags=re.I)
+    return name, kebab(name)
+
+
+def _person_in_previous_sentence(ctx: _Context, verb: Any) -> tuple[str, str] | None:
+    """For ``he``/``she`` opening a sentence: the person named last in the sentence before, when
+    that sentence has no person as its subject (``Acme said through a spokeswoman, Ann Lee, that
+    … She said …``); its subject otherwise goes through the usual subject search."""
+    sentence = verb.sent
+    if sentence.start == 0:
+        return None
+    previous = ctx.doc[sentence.start - 1].sent
+    subject = _dependency_subject(previous.root)
+    if subject is not None and (m := ctx.mention_at(subject)) and m.type == "PERSON":
+        return None
+    people = [
+        m
+        for m in ctx.mentions
+        if previous.start_char <= m.start < previous.end_char
+        and m.type == "PERSON"
+        and m.entity_id
+        and not ctx.in_quote[m.start]
+    ]
+    return (ctx.name_of(people[-1]), people[-1].entity_id or "") if people else None
+
+
+def _role_subject_before(ctx: _Context, verb: Any) -> tuple[str, str] | None:
+    """For ``he``/``she``: the person a title subject of the sentence before stands for
+    (``the union leader was optimistic. "…", he said``), when that sentence has one."""
+    sentence = verb.sent
+    if sentence.start == 0:
+        return None
+    previous = ctx.doc[sentence.start - 1].sent
+    subject = _dependency_subject(previous.root)
+    if subject is None or subject.pos_ != "NOUN" or subject.lower_ not in NAME_TITLES:
+        return None
+    start, end = _np_bounds(subject)
+    words = {t.lower_ for t in ctx.tokens(start, end) if t.pos_ in ("NOUN", "PROPN", "ADJ")}
+    return _person_by_title(ctx, words, fallback=False)
+
+
+def _person_by_title(
+    ctx: _Context, words: set[str], *, fallback: bool = True
+) -> tuple[str, str] | None:
+    """The person whose title or role shares the most words with a description (``the union
+    leader`` -> the person introduced as ``the president of the union``), latest first; else
+    (with ``fallback``) the last named person."""
+    stems = {_stem(w) for w in words}
+    best: tuple[int, str] | None = None
+    for person_id, role in ctx.roles.items():
+        shared = len(stems & {_stem(w) for w in role.lower().replace("-", " ").split()})
+        if shared and (best is None or shared >= best[0]):
+            best = (shared, person_id)
+    if best is not None:
+        for m in ctx.mentions:
+            if m.entity_id == best[1]:
+                return ctx.name_of(m), best[1]
+    return ctx.last_person if fallback else None
+
+
+def _stem(word: str) -> str:
+    """A crude stem for matching a description to a role (``chairman`` ~ ``chairs``)."""
+    return word[:5] if len(word) > 5 else word
+
+
+def _described_speaker(description: str) -> tuple[str, str]:
+    """Name and id of a speaker described by a role: ``A volunteer`` -> ``unnamed-volunteer``."""
+    role = re.sub(r"^(a|an|one|some|their|his|her|its|our)\s+", "", description, flags=re.I)
+    return description, "unnamed-" + kebab(role)
+
+
+def _described_only(subject: Any) -> bool:
+    """A subject that describes people without naming them: a role noun after an indefinite
+    article or a possessive (``a volunteer who asked not to be named``, ``their assessor``) or a
+    bare plural common noun (``Medical teams report that``)."""
+    if subject.pos_ != "NOUN" or subject.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    determiners = {child.lower_ for child in subject.children if child.dep_ in ("det", "poss")}
+    if determiners & {"a", "an", "one", "some", "their", "his", "her", "its", "our"}:
+        return subject.lemma_.lower() in ROLE_NOUNS  # ``a volunteer``, ``their assessor``
+    return (
+        subject.tag_ == "NNS"
+        and not determiners
+        and not any(child.dep_ == "poss" for child in subject.children)
+    )
+
+
+def _set_person(ctx: _Context, found: _Found, m: _Mention) -> None:
+    found.speaker = ctx.name_of(m)
+    found.speaker_id = m.entity_id or kebab(found.speaker)
+    found.speaker_span = (m.start, m.end)
+    ctx.last_person = (found.speaker, found.speaker_id)
+
+
+def _collect_roles(ctx: _Context) -> None:
+    """Titles written before a person's name or in apposition to it (for roles and aliases)."""
+    text = ctx.text
+    for m in ctx.mentions:
+        if m.type != "PERSON" or m.entity_id is None:
+            continue
+        tokens = ctx.tokens(m.start, m.end)
+        if not tokens:
+            continue
+        first = tokens[0]
+        role_start = None
+        i = first.i - 1
+        while i >= 0 and first.sent.start <= i:
+            token = ctx.doc[i]
+            word = token.lower_
+            if (word in NAME_TITLES or word in ("-", "of") or ctx.by_char.get(token.idx)) and (
+                token.is_title or token.is_upper or word in ("-", "of")
+            ):
+                role_start = token.idx
+                i -= 1
+                continue
+            break
+        role: str | None = None
+        if role_start is not None:
+            candidate = text[role_start : m.start].strip(SPACES + ",")
+            words = {w.lower() for w in re.split(r"[\s-]+", candidate)}
+            if words & NAME_TITLES and not candidate.lower().endswith(" of"):
+                role = candidate
+        head = tokens[-1]
+        if role is not None:
+            ctx.roles[m.entity_id] = role
+            continue
+        if m.entity_id in ctx.roles:
+            continue
+        title = head.head
+        if head.dep_ == "appos" and title.pos_ in ("NOUN", "PROPN") and title.i < head.i:
+            start = _np_bounds(title)[0]
+            end = title.idx + len(title.text)
+            for token in title.rights:
+                if token.dep_ == "prep" and token.i < head.i:
+                    end = max(end, token.right_edge.idx + len(token.right_edge.text))
+            candidate = text[start:end]
+            candidate = re.sub(r"^(the|a|an|his|her|its|their)\s+", "", candidate, flags=re.I)
+            if candidate and set(candidate.lower().split()) & NAME_TITLES:
+                ctx.roles[m.entity_id] = candidate
+                continue
+        for child in head.children:  # ``Ann Lee, an epidemiologist at …, who chairs the board``
+            if child.dep_ == "appos" and child.pos_ == "NOUN" and _is_person_noun(child.lower_):
+                ctx.roles[m.entity_id] = child.lower_
+                break
+            if child.dep_ == "relcl" and child.pos_ == "VERB":
+                objects = [c.lower_ for c in child.children if c.dep_ in ("dobj", "attr")]
+                ctx.roles[m.entity_id] = " ".join([child.lemma_.lower(), *objects])
+                break
+
+
+def _cue_for_mark(ctx: _Context, mark: MarkedQuote) -> Any:
+    """The reporting verb of a direct quote: right after it, governing it, or right before it."""
+    doc = ctx.doc
+    after_tokens: list[Any] = []
+    if mark.close_at is not None:
+        span = doc.char_span(mark.close_at, len(ctx.text), alignment_mode="expand")
+        if span is not None:
+            for token in span:
+                if token.idx <= mark.close_at or token.is_punct or token.is_space:
+                    if "\n" in token.text:
+                        break
+                    continue
+                if ctx.quoted(token):
+                    break
+                after_tokens.append(token)
+                if len(after_tokens) >= 8:
+                    break
+    for token in after_tokens[:4]:
+        if _is_reporting(token):
+            return token
+    inside = ctx.tokens(mark.start, mark.end)
+    inside_ids = {t.i for t in inside}
+    for token in inside:
+        head = token.head
+        for _ in range(3):
+            if head.i in inside_ids or head is token or not ctx.same_paragraph(head, token):
+                break
+            if _is_reporting(head) and not ctx.quoted(head):
+                return head
+            if head.head is head:
+                break
+            head = head.head
+    before = ctx.tokens(max(0, mark.open_at - 80), mark.open_at)
+    before = [t for t in before if t.idx + len(t.text) <= mark.open_at]
+    last_line = [t for t in before if not t.is_space]
+    if last_line and not any("\n" in t.text for t in before[-1:]):
+        window = [t for t in last_line[-4:] if not ctx.quoted(t)]
+        for token in reversed(window):
+            if _is_reporting(token):
+                return token
+    for token in after_tokens[4:]:
+        if _is_reporting(token):
+            return token
+    return None
+
+
+def _withheld(verb: Any) -> bool:
+    """Whether a reporting verb is negated or withheld (``declined to say whether``)."""
+    if any(child.dep_ == "neg" for child in verb.children):
+        return True
+    return bool(verb.dep_ == "xcomp" and verb.head.lemma_.lower() in SILENT_HEADS)
+
+
+def _that_clause(verb: Any) -> list[Any]:
+    """The clause after ``that`` when the parser missed the complement (``told X in Y that S``)."""
+    sent_end = verb.sent.end
+    for token in verb.doc[verb.i + 1 : min(sent_end, verb.i + 10)]:
+        if token.lower_ == "that":
+            rest = [t for t in verb.doc[token.i + 1 : sent_end] if not t.is_space]
+            if rest and rest[0].pos_ in ("DET", "PRON", "PROPN", "NOUN", "ADJ", "NUM"):
+                return rest
+            return []
+        if token.pos_ not in ("NOUN", "PROPN", "PRON", "DET", "ADP", "ADJ", "NUM", "CCONJ") and (
+            token.dep_ != "amod"  # ``said in a written submission that``
+        ):
+            return []
+    return []
+
+
+def _according_clause(ctx: _Context, according: Any) -> _Found | None:
+    """``S, according to X`` or ``According to X, S``: S as an indirect quote of X."""
+    to = next((c for c in according.children if c.lower_ == "to"), None)
+    if to is None or not any(c.dep_ == "pobj" for c in to.children):
+        return None
+    text = ctx.text
+    sent = according.sent
+    phrase = list(according.subtree)
+    phrase_start, phrase_end = phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
+    pobj = next(c for c in to.children if c.dep_ == "pobj")
+    if (named := _named_after(ctx, pobj)) is not None and (m := ctx.mention_at(named)):
+        phrase_end = max(phrase_end, m.end)
+    sent_start, sent_end = trim(text, sent.start_char, sent.end_char)
+    if phrase_start - sent_start > sent_end - phrase_end:
+        start, end = sent_start, phrase_start
+    else:
+        start, end = phrase_end, sent_end
+    start, end = trim(text, start, end)
+    while start < end and (text[start] in ",;:" + ALL_MARKS or text[start] in SPACES):
+        start += 1
+    while end > start and (text[end - 1] in ",;:.!?" + ALL_MARKS or text[end - 1] in SPACES):
+        end -= 1
+    if _words(text[start:end]) < 3 or "\n" in text[start:end]:
+        return None
+    return _Found(start, end, "indirect", verb=according)
+
+
+def _indirect_candidates(ctx: _Context) -> list[_Found]:
+    """Clausal complements of reporting verbs outside quotation marks."""
+    text = ctx.text
+    found: list[_Found] = []
+    for verb in ctx.doc:
+        if verb.lower_ == "according" and not ctx.quoted(verb):
+            according = _according_clause(ctx, verb)
+            if according is not None:
+                found.append(according)
+            continue
+        if not _is_reporting(verb) or ctx.quoted(verb) or _withheld(verb):
+            continue
+        subject = _dependency_subject(verb)
+        if subject is not None and subject.lower_ in ("i", "we") and not ctx.quoted(subject):
+            continue  # the author's own voice (an opinion column's ``I say``)
+        clauses = [
+            [t for t in clause_head.subtree if not t.is_space]
+            for clause_head in verb.children
+            if clause_head.dep_ == "ccomp"
+        ]
+        if not clauses:
+            clauses = [_that_clause(verb)]
+        for tokens in clauses:
+            while tokens and (
+                tokens[0].is_punct or tokens[0].lower_ in ("that", "whether") or tokens[0].i == 0
+            ):
+                if tokens[0].lower_ not in ("that", "whether") and not tokens[0].is_punct:
+                    break
+                tokens = tokens[1:]
+            if len(tokens) > 2 and tokens[0].pos_ in ("ADV", "CCONJ") and tokens[1].text == ",":
+                tokens = tokens[2:]
+            while tokens and tokens[-1].is_punct:
+                tokens = tokens[:-1]
+            if len(tokens) < 3:
+                continue
+            start, end = trim(text, tokens[0].idx, tokens[-1].idx + len(tokens[-1].text))
+            while start < end and text[start] in ALL_MARKS:
+                start += 1
+            if end <= start or "\n" in text[min(start, verb.idx) : max(end, verb.idx)]:
+                continue
+            found.append(_Found(start, end, "indirect", verb=verb))
+    return found
+
+
+def _merge_indirect(ctx: _Context, direct: list[_Found], indirect: list[_Found]) -> list[_Found]:
+    """Turn clauses around quoted fragments into mixed quotes; give clause cues to direct ones."""
+    text = ctx.text
+    accepted: list[_Found] = []
+    for cand in sorted(indirect, key=lambda f: -(f.end - f.start)):
+        if any(a.start <= cand.verb.idx < a.end for a in accepted):
+            continue
+        if any(a.start < cand.end and cand.start < a.end for a in accepted):
+            continue  # two readings of one clause: the longer stands
+        inner = [
+            d
+            for d in direct
+            if d.mark is not None
+            and d.mark.open_at < cand.end
+            and (d.mark.close_at or d.end) >= cand.start
+        ]
+        outside = text[cand.start : cand.end]
+        for d in inner:
+            stop = d.mark.close_at + 1 if d.mark and d.mark.close_at is not None else d.end
+            left = max(cand.start, d.mark.open_at if d.mark else d.start)
+            outside = outside.replace(text[left : min(cand.end, stop)], " ", 1)
+        if inner and _words(outside) < 2:
+            for d in inner:
+                if d.verb is None:
+                    d.verb = cand.verb
+            continue
+        if inner:
+            cand.kind = "mixed"
+            last = max(inner, key=lambda d: d.end)
+            inside_last = last.mark is not None and (
+                last.mark.open_at < cand.end <= (last.mark.close_at or 0)
+            )
+            if inside_last or last.end < cand.end <= last.end + 2:
+                cand.end = last.end
+            for d in inner:
+                d.kind = "absorbed"
+        accepted.append(cand)
+    return accepted
+
+
+def build_quotes(ctx: _Context) -> list[_Found]:
+    """Direct, indirect and mixed quotes, attributed in text order with carry-over."""
+    direct = [_Found(m.start, m.end, "direct", mark=m) for m in ctx.marks]
+    for d in direct:
+        assert d.mark is not None
+        d.verb = _cue_for_mark(ctx, d.mark)
+    direct = [d for d in direct if d.verb is not None or not _scare_quoted(ctx.text, d, direct)]
+    indirect = _merge_indirect(ctx, direct, _indirect_candidates(ctx))
+    quotes = sorted(
+        [d for d in direct if d.kind == "direct"] + indirect, key=lambda f: (f.start, f.end)
+    )
+    _collect_roles(ctx)
+    previous: _Found | None = None
+    for q in quotes:
+        if q.verb is not None:
+            _resolve_speaker(ctx, q.verb, q)
+        elif previous is not None and _same_paragraph(ctx.text, previous.end, q.start):
+            q.speaker, q.speaker_id = previous.speaker, previous.speaker_id
+            q.speaker_span, q.cue_span = previous.speaker_span, previous.cue_span
+        elif (named := _person_after(ctx, q)) is not None:
+            _set_person(ctx, q, named)
+        elif _words(ctx.text[q.start : q.end]) >= 6 and previous is not None:
+            q.speaker, q.speaker_id = previous.speaker, previous.speaker_id
+        if q.speaker is not None:
+            ctx.last_speaker = (q.speaker, q.speaker_id or kebab(q.speaker))
+        previous = q
+    _continue_paragraphs(quotes)
+    _resolve_titles_forward(ctx, quotes)
+    return quotes
+
+
+def _person_after(ctx: _Context, quote: _Found) -> _Mention | None:
+    """The person named in the sentence after an uncued quotation, in its paragraph
+    (``"…" That was Ann Lee, speaking after the race.``)."""
+    if quote.mark is None or quote.mark.close_at is None:
+        return None
+    after = quote.mark.close_at + 1
+    stop = ctx.text.find("\n", after)
+    stop = len(ctx.text) if stop < 0 else stop
+    sentence_end = re.search(r"[.!?](?:\s|$)", ctx.text[after:stop])
+    if sentence_end is not None and sentence_end.start() < 2:  # the quote ended its sentence
+        rest = after + sentence_end.end()
+        sentence_end = re.search(r"[.!?](?:\s|$)", ctx.text[rest:stop])
+        stop = rest + sentence_end.end() if sentence_end else stop
+    elif sentence_end is not None:
+        stop = after + sentence_end.end()
+    for m in ctx.mentions:
+        if after <= m.start < stop and m.type == "PERSON" and not ctx.in_quote[m.start]:
+            head = ctx.tokens(m.start, m.end)[-1:]
+            if head and head[0].dep_ in ("nsubj", "nsubjpass", "attr", "ROOT"):
+                return m
+    return None
+
+
+def _scare_quoted(text: str, quote: _Found, quotes: list[_Found]) -> bool:
+    """A short uncued quotation inside a sentence (``its "modernisation"``): a word set off in
+    quotation marks, not words someone is reported to have said. An echo of words quoted
+    elsewhere in the article (``the "profound consequences" that…``) stays a quote."""
+    words = text[quote.start : quote.end]
+    if _words(words) > 3 or quote.mark is None:
+        return False
+    if any(o is not quote and words.lower() in text[o.start : o.end].lower() for o in quotes):
+        return False
+    before = text[: quote.mark.open_at].rstrip(" ")
+    return bool(before) and before[-1] not in "\n:"
+
+
+def _same_paragraph(text: str, start: int, end: int) -> bool:
+    return "\n" not in text[start:end]
+
+
+def _continue_paragraphs(quotes: list[_Found]) -> None:
+    """A quote running over paragraphs takes the speaker of its closing part."""
+    for i in range(len(quotes) - 2, -1, -1):
+        q = quotes[i]
+        if q.mark is not None and q.mark.close_at is None and q.verb is None:
+            following = quotes[i + 1]
+            q.speaker, q.speaker_id = following.speaker, following.speaker_id
+            q.speaker_span, q.cue_span = following.speaker_span, following.cue_span
+
+
+def _resolve_titles_forward(ctx: _Context, quotes: list[_Found]) -> None:
+    """A title subject met before any name goes to the nearest person quoted later."""
+    for i, q in enumerate(quotes):
+        if q.speaker is not None or q.speaker_span is None or q.organisation:
+            continue
+        span_text = ctx.text[q.speaker_span[0] : q.speaker_span[1]].lower()
+        if any(p in span_text.split() for p in PERSON_PRONOUNS | GROUP_PRONOUNS):
+            continue
+        for later in quotes[i + 1 :]:
+            if later.speaker is not None and later.speaker_id in ctx.roles:
+                q.speaker, q.speaker_id = later.speaker, later.speaker_id
+                break
+
+
+def build_speakers(ctx: _Context, quotes: list[_Found]) -> list[Speaker]:
+    """One speaker per quoted source, with the other forms the article uses for it."""
+    order: list[str] = []
+    names: dict[str, str] = {}
+    aliases: dict[str, list[str]] = {}
+    for q in quotes:
+        if q.speaker is None:
+            continue
+        key = q.speaker_id or kebab(q.speaker)
+        if key not in names:
+            order.append(key)
+            names[key] = q.speaker
+            aliases[key] = []
+        if q.speaker_span is not None:
+            form = ctx.text[q.speaker_span[0] : q.speaker_span[1]]
+            if form.lower() not in PERSON_PRONOUNS | GROUP_PRONOUNS:
+                aliases[key].append(form)
+    for m in ctx.mentions:
+        if m.entity_id in aliases:
+            aliases[m.entity_id].append(m.text)
+    speakers = []
+    for key in order:
+        role = ctx.roles.get(key)
+        forms = aliases[key] + ([role] if role else [])
+        unique = sorted({f for f in forms if f and f != names[key]}, key=forms.index)
+        speakers.append(Speaker(names[key], key or None, tuple(unique), role))
+    return speakers
