@@ -169,6 +169,13 @@ def read_bytes(path: Path | str, *, limit: int = MAX_FILE_BYTES) -> bytes:
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
+def _keys_all_kept(raw: bytes, decoded: Any) -> bool:
+    """Whether decoding ``raw`` kept every key: as many colons in the text as in the decoded
+    data encoded again (every colon is a key's or inside a string), and no escaped colon
+    (``\\u003a``) that the count could miss."""
+    return b"\\u003" not in raw and raw.count(b":") == _ENCODER.encode(decoded).count(b":")
+
+
 def duplicated_key(raw: bytes, decoded: Any) -> tuple[str, str] | None:
     """The (JSON path, key) of the first duplicated key in ``raw``, or None when there is none.
 
@@ -184,7 +191,7 @@ def duplicated_key(raw: bytes, decoded: Any) -> tuple[str, str] | None:
         >>> duplicated_key(b'{"a": "x:y"}', {"a": "x:y"}) is None
         True
     """
-    if b"\\u003" not in raw and raw.count(b":") == _ENCODER.encode(decoded).count(b":"):
+    if _keys_all_kept(raw, decoded):
         return None
     found: list[tuple[str, dict[str, Any]]] = []
 
@@ -361,7 +368,7 @@ def decode_plain(raw: bytes, model: type[T]) -> T | None:
         copy = mirror.decode(raw)
     except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, UnicodeError):
         return None
-    if b"\\u003" in raw or raw.count(b":") != _ENCODER.encode(copy).count(b":"):
+    if not _keys_all_kept(raw, copy):
         return None
     return value
 

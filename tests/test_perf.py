@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 import benchmark
 from benchmark._cli import cli
+from benchmark._cores import one_core
 from benchmark._errors import BenchError
 from benchmark._gold import default_gold_dir, load_gold
 from benchmark._perf import (
@@ -44,7 +45,7 @@ from benchmark._perf._corpus import SYSTEM, iter_corpus, link_corpus, make_doc, 
 from benchmark._perf._judge import MET, MIN_SAMPLES, NOISY, NOT_MET, ratio, verdict
 from benchmark._perf._scorers import compare_in_process
 from benchmark._perf._systems import measure_runs, replicate_gold
-from benchmark._perf._timing import Command, Run, Samples, alternate, one_core, run_process
+from benchmark._perf._timing import Command, Run, Samples, alternate, run_process
 
 TINY = PerfOptions(documents=6, mentions_per_doc=5, rounds=1, growth=(2, 4))
 

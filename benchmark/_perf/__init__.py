@@ -21,6 +21,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .._cores import usable_cores
 from ._report import PerfReport, Target, judge_targets, render_report
 
 __all__ = [
@@ -58,8 +59,6 @@ QUICK = PerfOptions(documents=200, rounds=2, growth=(100, 400), runs_docs=10)
 
 def _cores() -> tuple[int, int]:
     """Cores of the machine and cores this process may use."""
-    from .._run._stream import usable_cores
-
     return os.cpu_count() or 1, usable_cores()
 
 

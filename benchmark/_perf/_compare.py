@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .._cores import one_core
 from .._errors import BenchError
 from ._corpus import SYSTEM, CorpusFiles, write_corpus
 from ._scorers import PRF, SCHEMES, Scores, disagreements
-from ._timing import Command, Samples, alternate, bench_argv, one_core, python
+from ._timing import Command, Samples, alternate, bench_argv, python
 
 PEERS_SCRIPT = Path(__file__).with_name("_peers.py")
 """The peer tools' script (run by path)."""

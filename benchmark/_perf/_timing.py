@@ -33,7 +33,7 @@ class Command:
     With ``capture`` its standard output goes to an anonymous temporary file, read back once it
     has exited (else to the null device); ``env`` adds variables to this process's environment;
     ``cpus`` pins the process to those cores (what ``taskset -c`` does; Linux only, see
-    :func:`one_core`).
+    :func:`benchmark._cores.one_core`).
     """
 
     label: str
@@ -42,15 +42,6 @@ class Command:
     cwd: Path | None = None
     env: dict[str, str] = field(default_factory=dict)
     cpus: tuple[int, ...] = ()
-
-
-def one_core() -> tuple[int, ...]:
-    """The first core this process may run on, to pin a command to (empty where a process
-    cannot be pinned)."""
-    getter = getattr(os, "sched_getaffinity", None)
-    if getter is None or not hasattr(os, "sched_setaffinity"):
-        return ()
-    return (min(getter(0)),)
 
 
 @dataclass(frozen=True)

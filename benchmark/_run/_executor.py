@@ -49,6 +49,7 @@ from typing import Any
 
 import msgspec
 
+from .._cores import usable_cores
 from .._errors import one_line
 from .._guard import (
     describe,
@@ -668,8 +669,8 @@ class _Dispatch:
 
 
 def default_jobs() -> int:
-    """One worker per core."""
-    return os.cpu_count() or 1
+    """One worker per core this process may use."""
+    return usable_cores()
 
 
 __all__ = [

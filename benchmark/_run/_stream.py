@@ -39,6 +39,7 @@ from typing import IO, TYPE_CHECKING
 
 from msgspec.structs import astuple
 
+from .._cores import usable_cores
 from .._errors import BenchError, Problem
 from .._formats import DETAILS_FILE, BootstrapSettings, Results
 from .._json import atomic_write_bytes, encode
@@ -188,12 +189,6 @@ def _copy_into(parts: list[Path], target: Path) -> None:
     except BaseException:
         Path(partial).unlink(missing_ok=True)
         raise
-
-
-def usable_cores() -> int:
-    """The cores this process may run on (its CPU affinity, e.g. under ``taskset``)."""
-    getter = getattr(os, "sched_getaffinity", None)
-    return len(getter(0)) if getter is not None else os.cpu_count() or 1
 
 
 MIN_SHARD = 250

@@ -87,11 +87,6 @@ def percentile_interval(values: FloatArray) -> list[float] | None:
     return [float(lo), float(hi)]
 
 
-def f1_interval(unit_counts: FloatArray, weights: FloatArray) -> list[float] | None:
-    """The bootstrap 95% interval of F1."""
-    return percentile_interval(resampled_f1(unit_counts, weights))
-
-
 UnitRow = tuple[str, str, Any, Sequence[Any]]
 """``(layer, metric, counts, paragraph counts)`` of one document: counts are ``(tp, fp, fn)``
 triples or :class:`~benchmark._scoring.Counts`; no paragraph counts means one paragraph."""

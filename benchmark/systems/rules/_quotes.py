@@ -131,13 +131,7 @@ class _QuoteLayer(_SpeakerLayer):
         verb = match.group(1)
         verb_start = sent.start + match.start(1)
         if verb.lower() in lex.REPORTING_VERBS:
-            clause_start = _clause_start(text, sent.start, verb_start)
-            j_end = verb_start
-            toks = words(text, clause_start, verb_start)
-            while toks and text[toks[-1][0] : toks[-1][1]].lower() in _AUX_ADVERBS:
-                j_end = toks[-1][0]
-                toks = toks[:-1]
-            resolved = self._resolve_apposition(clause_start, j_end)
+            resolved = self._subject_before(sent.start, verb_start)
             if resolved is not None:
                 cue = Span(verb_start, verb_start + len(verb))
                 return _Attribution(resolved.speaker, resolved.speaker_span, cue)
@@ -158,13 +152,7 @@ class _QuoteLayer(_SpeakerLayer):
         sent = self._sentence_of(passage.open_mark)
         for s, e in words(text, sent.start, passage.open_mark):
             if text[s:e].lower() in lex.REPORTING_VERBS and not _inside_quote(text, sent.start, s):
-                clause_start = _clause_start(text, sent.start, s)
-                toks = words(text, clause_start, s)
-                end = s
-                while toks and text[toks[-1][0] : toks[-1][1]].lower() in _AUX_ADVERBS:
-                    end = toks[-1][0]
-                    toks = toks[:-1]
-                resolved = self._resolve_apposition(clause_start, end)
+                resolved = self._subject_before(sent.start, s)
                 if resolved is not None:
                     return _Attribution(resolved.speaker, resolved.speaker_span, Span(s, e))
                 return None
@@ -329,13 +317,7 @@ class _QuoteLayer(_SpeakerLayer):
                     self._resolve_apposition(sent.start, subject_end) if subject_end else None
                 )
             else:
-                subject_start = _clause_start(text, sent.start, s)
-                j_end = s
-                before = words(text, subject_start, s)
-                while before and text[before[-1][0] : before[-1][1]].lower() in _AUX_ADVERBS:
-                    j_end = before[-1][0]
-                    before = before[:-1]
-                resolved = self._resolve_apposition(subject_start, j_end)
+                resolved = self._subject_before(sent.start, s)
             if resolved is None:
                 continue
             clause_end = body_end
@@ -349,6 +331,18 @@ class _QuoteLayer(_SpeakerLayer):
                 resolved.speaker, resolved.speaker_span, Span(s, e)
             )
         return None
+
+    def _subject_before(self, sentence_start: int, verb_start: int) -> _Attribution | None:
+        """The speaker named by the clause before a reporting verb, auxiliaries and adverbs
+        (``has``, ``also``) between them skipped."""
+        text = self.text
+        clause_start = _clause_start(text, sentence_start, verb_start)
+        end = verb_start
+        toks = words(text, clause_start, verb_start)
+        while toks and text[toks[-1][0] : toks[-1][1]].lower() in _AUX_ADVERBS:
+            end = toks[-1][0]
+            toks = toks[:-1]
+        return self._resolve_apposition(clause_start, end)
 
     def _main_verb_start(self, sent: Span, before: int) -> int | None:
         """Where the subject of the sentence ends: the first reporting verb before ``before``."""

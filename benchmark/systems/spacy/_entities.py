@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from ..._models import EntityType
@@ -42,6 +43,8 @@ LABEL_MAP: dict[str, EntityType] = {
 }
 
 
+_TITLE_WORDS = frozenset({t.strip(".") for t in NAME_TITLES} | PERSON_HONORIFICS)
+"""Words of a title or an honorific, without their final period (``dr``, ``minister``)."""
 _EDGE_OPEN = "\"“”‘’'«»„([{<"
 
 
@@ -127,8 +130,7 @@ def _clean_edges(text: str, start: int, end: int, label: str) -> tuple[int, int]
 def _person_tokens(span: Any) -> tuple[int, int] | None:
     """Char range of a PERSON span without leading titles and trailing non-name words."""
     tokens = list(span)
-    titles = {t.strip(".") for t in NAME_TITLES} | PERSON_HONORIFICS
-    while len(tokens) > 1 and tokens[0].lower_.strip(".") in titles:
+    while len(tokens) > 1 and tokens[0].lower_.strip(".") in _TITLE_WORDS:
         tokens = tokens[1:]
     while len(tokens) > 1 and tokens[-1].pos_ not in ("PROPN", "PUNCT") and tokens[-1].is_lower:
         tokens = tokens[:-1]
@@ -369,12 +371,11 @@ _AGENT_NOUN = re.compile(r"[a-z]{3,}(?:ologist|ist|ian|er|or)$")
 def _untitled(text: str, start: int, end: int) -> list[_Mention]:
     """A PERSON mention of a name without the titles before it (``Professor Ann Lee`` ->
     ``Ann Lee``); none when only titles are left."""
-    titles = {t.strip(".") for t in NAME_TITLES} | PERSON_HONORIFICS
     while (word := re.match(r"\S+ ", text[start:end])) and word.group().strip(
         " ."
-    ).lower() in titles:
+    ).lower() in _TITLE_WORDS:
         start += word.end()
-    if start >= end or (" " not in text[start:end] and text[start:end].lower() in titles):
+    if start >= end or (" " not in text[start:end] and text[start:end].lower() in _TITLE_WORDS):
         return []
     return [_Mention(start, end, "PERSON", text[start:end], decided=True)]
 
@@ -402,11 +403,10 @@ def _titled_names(text: str) -> list[_Mention]:
         >>> [m.text for m in names]
         ['Ann Lee', 'Obi']
     """
-    titles = {t.strip(".") for t in NAME_TITLES} | PERSON_HONORIFICS
     found: list[_Mention] = []
     for run in _CAPITALISED_RUN.finditer(text):
         words = [(w.start(), w.end(), w.group()) for w in re.finditer(r"\S+", run.group())]
-        is_title = [w.lower().rstrip(".") in titles for _, _, w in words]
+        is_title = [w.lower().rstrip(".") in _TITLE_WORDS for _, _, w in words]
         if True not in is_title:
             continue
         last = len(is_title) - 1 - is_title[::-1].index(True)
@@ -516,7 +516,9 @@ def _corporate_short_forms(mentions: list[_Mention]) -> dict[str, str]:
     return forms
 
 
-def _relabel_and_propagate(text: str, mentions: list[_Mention]) -> list[_Mention]:
+def _relabel_and_propagate(
+    text: str, mentions: list[_Mention], lowercase: set[str]
+) -> list[_Mention]:
     """Give each surface form one type (surnames of people become PERSON), then tag its misses."""
     person_surnames = {
         _last_word(m.text) for m in mentions if m.type == "PERSON" and len(m.text.split()) > 1
@@ -550,7 +552,6 @@ def _relabel_and_propagate(text: str, mentions: list[_Mention]) -> list[_Mention
         chosen[surface] = best
     for short in corporate:
         chosen.setdefault(short, "ORG")
-    lowercase = {w for w in re.findall(r"[^\W\d_]+", text) if w.islower()}
     first_names = {
         m.text.split()[0] for m in mentions if m.type == "PERSON" and len(m.text.split()) > 1
     }
@@ -679,7 +680,7 @@ _ROUTE_BEFORE = re.compile(r"(?:^|\s)(?:from|to|between|via|towards)\s$")
 """Prepositions of a route: evidence of a place only against the model's PERSON."""
 
 
-def _fix_types(doc: Any, mentions: list[_Mention]) -> list[_Mention]:
+def _fix_types(doc: Any, mentions: list[_Mention], lowercase: set[str]) -> list[_Mention]:
     """Types the context decides, whatever the model said; mentions that are common words dropped.
 
     - ``Name (ACR)`` with ACR the name's initials: an organisation;
@@ -689,7 +690,6 @@ def _fix_types(doc: Any, mentions: list[_Mention]) -> list[_Mention]:
       tagged as a common noun: not a name.
     """
     text: str = doc.text
-    lowercase_words = {w for w in re.findall(r"\b[^\W\d_]+\b", text) if w.islower()}
     proper_tags = {t.idx: t.tag_ for t in doc}
     kept: list[_Mention] = []
     heads = _mention_heads(doc, mentions)
@@ -698,7 +698,7 @@ def _fix_types(doc: Any, mentions: list[_Mention]) -> list[_Mention]:
         if m.type != "DATE" and " " not in m.text:
             if _menu_label(text, m):
                 continue
-            if m.text.lower() in lowercase_words and not m.text.isupper():
+            if m.text.lower() in lowercase and not m.text.isupper():
                 continue
             if (
                 proper_tags.get(m.start) in ("NN", "NNS")
@@ -778,11 +778,10 @@ def _menu_label(text: str, m: _Mention) -> bool:
 def _context_votes(text: str, mentions: list[_Mention]) -> Counter[tuple[str, str]]:
     """Extra type votes from the words around a mention: ``in X`` votes GPE for a one-word name."""
     votes: Counter[tuple[str, str]] = Counter()
-    for m in mentions:  # ``Lima, Quito and Cusco``: a list of places shares their type
-        if m.type == "GPE":
-            for other in mentions:
-                if other.type == "PERSON" and _LIST_GAP.fullmatch(text[m.end : other.start]):
-                    votes[(other.text, "GPE")] += 2
+    for m, listed in pairwise(mentions):  # ``Lima, Quito and Cusco``: a list of places
+        gap = text[m.end : listed.start]  # shares their type
+        if m.type == "GPE" and listed.type == "PERSON" and _LIST_GAP.fullmatch(gap):
+            votes[(listed.text, "GPE")] += 2
     for m in mentions:
         if m.type not in ("DATE", "LOC") and " " not in m.text:  # ``in`` tells no LOC from GPE
             following = text[m.end : m.end + 2]
@@ -799,7 +798,9 @@ def _context_votes(text: str, mentions: list[_Mention]) -> Counter[tuple[str, st
 
 def build_entities(doc: Any) -> tuple[list[_Mention], dict[str, str]]:
     """Cleaned, consistently typed, linked entity mentions, and each surface's canonical form."""
-    mentions = _relabel_and_propagate(doc.text, _fix_types(doc, _raw_mentions(doc)))
+    lowercase = {w for w in re.findall(r"[^\W\d_]+", doc.text) if w.islower()}  # common words
+    mentions = _fix_types(doc, _raw_mentions(doc), lowercase)
+    mentions = _relabel_and_propagate(doc.text, mentions, lowercase)
     canonical = _link(mentions)
     for m in mentions:
         if m.type != "DATE":

@@ -44,18 +44,16 @@ ORG_SUFFIX = re.compile(
 )
 """A company name ending in a corporate suffix (``Acme Widgets Inc``)."""
 
+_INSTITUTION_HEADS = "|".join(re.escape(word) for word in load_phrases("spacy_institution_heads"))
+
 ORG_OF = re.compile(
     r"\b(?:[A-Z][\w’'-]*\s){0,2}(?:"
-    + "|".join(re.escape(word) for word in load_phrases("spacy_institution_heads"))
+    + _INSTITUTION_HEADS
     + r")(?: of(?: the)?(?: [A-Z][\w’'-]*)+| (?:[A-Z][\w’'-]*)(?: [A-Z][\w’'-]*)*)"
 )
 """An institution named by a head noun and a proper complement (``Council of Island States``)."""
 
-ORG_HEAD_LAST = re.compile(
-    r"\b(?:[A-Z][\w’'-]*\s){1,3}(?:"
-    + "|".join(re.escape(word) for word in load_phrases("spacy_institution_heads"))
-    + r")(?![\w’'-])"
-)
+ORG_HEAD_LAST = re.compile(r"\b(?:[A-Z][\w’'-]*\s){1,3}(?:" + _INSTITUTION_HEADS + r")(?![\w’'-])")
 """An institution named by proper words before its head noun (``Tarn Valley District Council``)."""
 
 SILENT_HEADS = load_words("spacy_silent_heads")

@@ -298,17 +298,33 @@ def _resolve_speaker(ctx: _Context, verb: Any, found: _Found) -> None:
         found.speaker = None  # resolved later to the nearest named person
 
 
-def _organisation_holding(ctx: _Context, subject: Any, verb: Any) -> tuple[str, str] | None:
-    """The latest organisation named before the verb whose name ends in the subject's noun
-    (``The directorate noted`` after ``the Public Health Directorate``)."""
-    noun = subject.lower_
-    best: _Mention | None = None
+def _organisations_before(ctx: _Context, verb: Any) -> list[_Mention]:
+    """The linked organisation mentions before ``verb``, outside brackets (not a ticker's
+    exchange, not an acronym's expansion)."""
+    found = []
     for m in ctx.mentions:
         if m.start >= verb.idx:
             break
-        if m.type == "ORG" and m.entity_id and m.text.lower().split()[-1] == noun:
-            best = m
-    return (ctx.name_of(best), best.entity_id or kebab(best.text)) if best else None
+        opened = ctx.text.rfind("(", 0, m.start)
+        bracketed = opened >= 0 and ctx.text.find(")", opened) >= m.end > opened
+        bracketed = bracketed and "\n" not in ctx.text[opened : m.start]
+        if m.type == "ORG" and m.entity_id and not bracketed:
+            found.append(m)
+    return found
+
+
+def _as_speaker(ctx: _Context, m: _Mention) -> tuple[str, str]:
+    """A mention as a speaker: its canonical name and id."""
+    return ctx.name_of(m), m.entity_id or kebab(m.text)
+
+
+def _organisation_holding(ctx: _Context, subject: Any, verb: Any) -> tuple[str, str] | None:
+    """The latest organisation named before the verb whose name ends in the subject's noun
+    (``The directorate noted`` after ``the Public Health Directorate``)."""
+    held = [
+        m for m in _organisations_before(ctx, verb) if m.text.lower().split()[-1] == subject.lower_
+    ]
+    return _as_speaker(ctx, held[-1]) if held else None
 
 
 def _name_between(ctx: _Context, subject: Any, verb: Any) -> _Mention | None:
@@ -346,51 +362,42 @@ def _organisation_for(ctx: _Context, verb: Any, subject: Any) -> tuple[str, str]
                 return name, kebab(name)
     start, end = _np_bounds(subject)
     nouns = {t.lower_ for t in ctx.tokens(start, end) if t.pos_ in ("NOUN", "PROPN")}
-    named: _Mention | None = None
-    latest: _Mention | None = None
-    for m in ctx.mentions:
-        if m.start >= verb.idx:
-            break
-        opened = ctx.text.rfind("(", 0, m.start)
-        bracketed = opened >= 0 and ctx.text.find(")", opened) >= m.end > opened
-        bracketed = bracketed and "\n" not in ctx.text[opened : m.start]
-        if m.type == "ORG" and m.entity_id and not bracketed:
-            latest = m
-            if nouns & set(re.findall(r"\w+", m.text.lower())):
-                named = m  # ``the council said`` after ``Ardley Borough Council``
-    if named is None:  # ``…, police said`` before ``Ardley Police`` is named
-        named = next(
-            (
-                m
-                for m in ctx.mentions
-                if m.start > verb.idx
-                and m.type == "ORG"
-                and m.entity_id
-                and nouns & set(re.findall(r"\w+", m.text.lower()))
-            ),
-            None,
-        )
-    if named is not None:
-        return ctx.name_of(named), named.entity_id or kebab(named.text)
+
+    def holds_noun(m: _Mention) -> bool:
+        return bool(nouns & set(re.findall(r"\w+", m.text.lower())))
+
+    before = _organisations_before(ctx, verb)
+    named = [m for m in before if holds_noun(m)]  # ``the council`` after ``Ardley … Council``
+    if not named:  # ``…, police said`` before ``Ardley Police`` is named
+        named = [
+            m
+            for m in ctx.mentions
+            if m.start > verb.idx and m.type == "ORG" and m.entity_id and holds_noun(m)
+        ][:1]
+    if named:
+        return _as_speaker(ctx, named[-1])
     if subject.lemma_.lower() in COMPANY_NOUNS:
         if ctx.last_organisation is not None:
             return ctx.last_organisation  # ``the operator said``: the company that spoke before
-        if latest is not None:
-            return ctx.name_of(latest), latest.entity_id or kebab(latest.text)
-        return None
+        return _as_speaker(ctx, before[-1]) if before else None
     # An institution named nowhere (``The ministry replied``) speaks as itself.
     name = re.sub(r"^(the|a|an)\s+", "", ctx.text[start:end], flags=re.I)
     return name, kebab(name)
+
+
+def _sentence_before(token: Any) -> Any:
+    """The sentence before the one holding ``token`` (None for the first)."""
+    start = token.sent.start
+    return token.doc[start - 1].sent if start > 0 else None
 
 
 def _person_in_previous_sentence(ctx: _Context, verb: Any) -> tuple[str, str] | None:
     """For ``he``/``she`` opening a sentence: the person named last in the sentence before, when
     that sentence has no person as its subject (``Acme said through a spokeswoman, Ann Lee, that
     … She said …``); its subject otherwise goes through the usual subject search."""
-    sentence = verb.sent
-    if sentence.start == 0:
+    previous = _sentence_before(verb)
+    if previous is None:
         return None
-    previous = ctx.doc[sentence.start - 1].sent
     subject = _dependency_subject(previous.root)
     if subject is not None and (m := ctx.mention_at(subject)) and m.type == "PERSON":
         return None
@@ -408,10 +415,9 @@ def _person_in_previous_sentence(ctx: _Context, verb: Any) -> tuple[str, str] | 
 def _role_subject_before(ctx: _Context, verb: Any) -> tuple[str, str] | None:
     """For ``he``/``she``: the person a title subject of the sentence before stands for
     (``the union leader was optimistic. "…", he said``), when that sentence has one."""
-    sentence = verb.sent
-    if sentence.start == 0:
+    previous = _sentence_before(verb)
+    if previous is None:
         return None
-    previous = ctx.doc[sentence.start - 1].sent
     subject = _dependency_subject(previous.root)
     if subject is None or subject.pos_ != "NOUN" or subject.lower_ not in NAME_TITLES:
         return None
@@ -459,11 +465,7 @@ def _described_only(subject: Any) -> bool:
     determiners = {child.lower_ for child in subject.children if child.dep_ in ("det", "poss")}
     if determiners & {"a", "an", "one", "some", "their", "his", "her", "its", "our"}:
         return subject.lemma_.lower() in ROLE_NOUNS  # ``a volunteer``, ``their assessor``
-    return (
-        subject.tag_ == "NNS"
-        and not determiners
-        and not any(child.dep_ == "poss" for child in subject.children)
-    )
+    return subject.tag_ == "NNS" and not determiners
 
 
 def _set_person(ctx: _Context, found: _Found, m: _Mention) -> None:
