@@ -236,19 +236,22 @@ class GoldFolderReader:
     Only file names are listed up front. At the first problem the folder is checked whole by
     :func:`~benchmark._gold.check_gold`, which raises every problem in its words.
 
-    A folder may also be read in parts (:meth:`listed`, then :meth:`read` of any run of doc ids,
-    possibly in other processes); :meth:`extend` adds what another reader read after this one.
+    A folder is read in parts: :meth:`listed`, then :meth:`read` of any run of doc ids (the
+    caller cuts the batches, possibly in other processes); :meth:`extend` adds what another
+    reader read after this one.
 
     Example:
         >>> from benchmark._gold import default_gold_dir, load_gold
-        >>> reader = GoldFolderReader(default_gold_dir(), batch_size=1)
-        >>> [len(batch) for batch in reader.batches()], reader.sha256 == load_gold().sha256
-        ([1, 1], True)
+        >>> reader = GoldFolderReader(default_gold_dir())
+        >>> ids = reader.listed()
+        >>> [len(reader.read(ids[i : i + 1])) for i in range(len(ids))]
+        [1, 1]
+        >>> reader.sha256 == load_gold().sha256
+        True
     """
 
-    def __init__(self, root: Path, batch_size: int = BATCH, *, digest: Any = None) -> None:
+    def __init__(self, root: Path, *, digest: Any = None) -> None:
         self.root = Path(root)
-        self.batch_size = batch_size
         self.doc_ids: list[str] = []
         self.types = EntityTypes()
         self._digest = hashlib.sha256() if digest is None else digest
@@ -309,16 +312,6 @@ class GoldFolderReader:
             examples.append(Example(document, annotation))
         return examples
 
-    def batches(self) -> Iterator[list[Example]]:
-        """The checked examples, ``batch_size`` at a time.
-
-        Raises:
-            BenchError: every problem of the folder, as :func:`benchmark._gold.load_gold` does.
-        """
-        doc_ids = self.listed()
-        for start in range(0, len(doc_ids), self.batch_size):
-            yield self.read(doc_ids[start : start + self.batch_size])
-
     def extend(
         self, doc_ids: list[str], digested: bytes, first_type: Mapping[str, tuple[str, str]]
     ) -> None:
@@ -328,9 +321,8 @@ class GoldFolderReader:
         Raises:
             BenchError: every problem of the folder, when an entity id changes type.
         """
-        for entity_id, (etype, file) in first_type.items():
-            if self.types.first_type.setdefault(entity_id, (etype, file))[0] != etype:
-                raise self._fail()
+        if not self.types.merge(first_type):
+            raise self._fail()
         self.doc_ids += doc_ids
         self._digest.update(digested)
 
@@ -370,16 +362,12 @@ def check_gold_source(path: Path) -> tuple[Corpus | None, list[Problem]]:
 def gold_batches(
     gold: Path, batch_size: int = BATCH
 ) -> tuple[Iterator[list[Example]], Callable[[], tuple[str, list[str]]]]:
-    """The gold in batches, and a function giving its digest and doc ids once they are read.
-
-    Every form is read as it is consumed (a folder by :class:`GoldFolderReader`).
+    """The gold of a JSON Lines, Parquet or dataset source in batches, and a function giving
+    its digest and doc ids once they are read (a folder is read by :class:`GoldFolderReader`).
 
     Raises:
-        BenchError: for a gold folder with problems; a file's problems raise when met.
+        BenchError: a file's problems, when met.
     """
-    if source_kind(gold) == "folder":
-        folder = GoldFolderReader(gold, batch_size)
-        return folder.batches(), lambda: (folder.sha256, folder.doc_ids)
     reader = GoldReader(gold, batch_size)
 
     def checked() -> Iterator[list[Example]]:

@@ -189,6 +189,12 @@ class EntityTypes:
                 problems.append(Problem(file, f"$.entities[{i}].type", reason))
         return problems
 
+    def merge(self, first_type: Mapping[str, tuple[str, str]]) -> bool:
+        """Add the first types that another instance recorded (for annotations that come after
+        this one's); whether every id kept the type it had here."""
+        kept = self.first_type
+        return all(kept.setdefault(eid, seen)[0] == seen[0] for eid, seen in first_type.items())
+
 
 def check_entity_types(annotations: Mapping[str, Annotation]) -> list[Problem]:
     """Problems where one canonical entity id carries different types across the corpus."""

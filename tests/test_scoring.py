@@ -283,6 +283,12 @@ def test_speaker_set_hand_computed() -> None:
     assert counts(quote_gold(), pred, "speakers", "set") == (1, 1, 1)
     unknown = ann(speakers=(Speaker("Zed"),), quotes=(quote(0, 10, "Yan"),))
     assert counts(quote_gold(), unknown, "speakers", "set") == (0, 2, 2)
+    # a quote naming an unresolvable speaker by the id it is listed under: one speaker, one FP
+    listed = ann(
+        speakers=(Speaker("A volunteer", "unnamed-volunteer"),),
+        quotes=(quote(0, 10, "unnamed-volunteer"),),
+    )
+    assert counts(quote_gold(), listed, "speakers", "set") == (0, 1, 2)
 
 
 # --- claims --------------------------------------------------------------------------------

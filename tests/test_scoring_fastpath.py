@@ -147,6 +147,22 @@ def test_batch_scores_equal_one_document_at_a_time() -> None:
     )
     assert match.simple.sum() > 1000  # most documents went through the numpy path
     assert len(match.left) > 20  # and some chains were matched one by one
+    without = score_entity_batch(golds, preds, paragraphs, errors=False)
+    for full, counted in zip(batch, without, strict=True):
+        assert counted.per_type == full.per_type and counted.confusion == full.confusion
+        for scheme, result in full.metrics.items():
+            lean = counted.metrics[scheme]
+            assert (lean.counts, lean.by_paragraph) == (result.counts, result.by_paragraph)
+    emptied = [
+        not (result.false_positives or result.false_negatives)
+        for found in without
+        for result in found.metrics.values()
+    ]
+    assert sum(emptied) > sum(
+        not (result.false_positives or result.false_negatives)
+        for found in batch
+        for result in found.metrics.values()
+    )  # errors=False left error lists out, the counts unchanged
 
 
 def test_per_type_counts_equal_matching_each_type_alone() -> None:

@@ -27,15 +27,12 @@ REDACTED = "<redacted>"
 
 
 def package_version() -> str:
-    """The installed version of fact-extraction-bench (the package's ``__version__`` if absent)."""
-    import importlib.metadata
+    """The version of fact-extraction-bench: the package's ``__version__``, which the package
+    metadata is built from (read from the module, not the metadata: no import of
+    :mod:`importlib.metadata` on every command)."""
+    from .. import __version__
 
-    try:
-        return importlib.metadata.version("fact-extraction-bench")
-    except importlib.metadata.PackageNotFoundError:
-        from .. import __version__
-
-        return __version__
+    return __version__
 
 
 def git_commit(where: Path | None = None) -> str | None:

@@ -32,7 +32,7 @@ import shutil
 import tempfile
 from array import array
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -93,22 +93,17 @@ class SystemTotals:
         )
         if len(self.units) != 3 * len(self.keys) * self.documents:
             raise ValueError(f"{self.name}: documents scored on different metrics")
-        confusion = self.confusion
-        per_type = self.per_type
         for doc in scored:
-            confusion.update(doc.entity_confusion)
-            for etype, schemes in doc.entity_per_type.items():
-                slot = per_type.get(etype)
-                if slot is None:
-                    slot = per_type[etype] = {}
-                for scheme, counts in schemes.items():
-                    total = slot.get(scheme)
-                    if total is None:
-                        slot[scheme] = [counts.tp, counts.fp, counts.fn]
-                    else:
-                        total[0] += counts.tp
-                        total[1] += counts.fp
-                        total[2] += counts.fn
+            self.confusion.update(doc.entity_confusion)
+        _add_per_type(
+            self.per_type,
+            (
+                (etype, scheme, counts.tp, counts.fp, counts.fn)
+                for doc in scored
+                for etype, schemes in doc.entity_per_type.items()
+                for scheme, counts in schemes.items()
+            ),
+        )
 
     def _check_keys(self, scores: DocumentScores) -> None:
         keys = tuple(
@@ -131,13 +126,14 @@ class SystemTotals:
         self.first += other.first[: max(0, MIN_DOCUMENTS - len(self.first))]
         self.units.extend(other.units)
         self.confusion.update(other.confusion)
-        for etype, schemes in other.per_type.items():
-            slot = self.per_type.setdefault(etype, {})
-            for scheme, (tp, fp, fn) in schemes.items():
-                total = slot.setdefault(scheme, [0.0, 0.0, 0.0])
-                total[0] += tp
-                total[1] += fp
-                total[2] += fn
+        _add_per_type(
+            self.per_type,
+            (
+                (etype, scheme, total[0], total[1], total[2])
+                for etype, schemes in other.per_type.items()
+                for scheme, total in schemes.items()
+            ),
+        )
 
     def scores(self, samples: int, seed: int) -> SystemScores:
         """The system's scores: one document standing for the whole corpus (its counts are the
@@ -172,6 +168,24 @@ class SystemTotals:
         }
         whole = DocumentScores("*", metrics, per_type, self.confusion)
         return SystemScores(self.name, (whole,), unit, samples, seed, intervals)
+
+
+def _add_per_type(
+    per_type: dict[str, dict[str, list[float]]],
+    counts: Iterable[tuple[str, str, float, float, float]],
+) -> None:
+    """Add ``(type, scheme, tp, fp, fn)`` counts to the per-type totals of :class:`SystemTotals`."""
+    for etype, scheme, tp, fp, fn in counts:
+        slot = per_type.get(etype)
+        if slot is None:
+            slot = per_type[etype] = {}
+        total = slot.get(scheme)
+        if total is None:
+            slot[scheme] = [tp, fp, fn]
+        else:
+            total[0] += tp
+            total[1] += fp
+            total[2] += fn
 
 
 def _copy_into(parts: list[Path], target: Path) -> None:
@@ -256,7 +270,7 @@ def _score_batch(
         system = totals[source.name]
         stream = outputs.get(source.name)
         tasks = [(ex.annotation, predicted.get(ex.doc_id), ex.document.text) for ex in batch]
-        scored = score_documents(tasks)
+        scored = score_documents(tasks, errors=stream is not None)
         system.add(scored)
         if stream is not None:
             stream.write(encode_details(doc.detail(source.name) for doc in scored))
@@ -359,7 +373,7 @@ def _sharded(
     def score(number: int) -> _Part:
         start, end = chunks[number]
         digest = DigestInput()
-        part = GoldFolderReader(reader.root, batch_size, digest=digest)
+        part = GoldFolderReader(reader.root, digest=digest)
         part_totals = {source.name: SystemTotals(source.name) for source in sources}
         outputs = _open_outputs(scratch, number, sources)
         try:
@@ -459,7 +473,7 @@ def score_stream(
             outputs: dict[str, IO[bytes]] = {}
             try:
                 if source_kind(root) == "folder":
-                    reader = GoldFolderReader(root, batch_size)
+                    reader = GoldFolderReader(root)
                     listed = reader.listed()
                     shards = _shards(len(listed), jobs)
                     if shards > 1:

@@ -373,10 +373,13 @@ def score_entity_batch(
     golds: Sequence[Sequence[Entity]],
     preds: Sequence[Sequence[Entity]],
     paragraphs: Sequence[Paragraphs],
+    *,
+    errors: bool = True,
 ) -> list[EntityScores]:
     """:func:`score_entities` of many documents at once: the documents that
     :func:`~._batch.match_batch` matches are scored from its flags, with sums and masks over the
-    batch; any other through :func:`match_spans`.
+    batch; any other through :func:`match_spans`. Without ``errors`` the matched documents'
+    error lists are left empty (their counts are the same).
 
     Example:
         >>> gold = [Entity(0, 3, "Ann", "PERSON", "ann")]
@@ -392,7 +395,7 @@ def score_entity_batch(
     simple = match.simple.tolist()
     batch = _BatchScores(match, gold, pred, codes, paragraphs) if any(simple) else None
     return [
-        batch.scores(d, golds[d], preds[d])
+        batch.scores(d, golds[d], preds[d], errors)
         if batch is not None and is_simple
         else score_entities(golds[d], preds[d], paragraphs[d])
         for d, is_simple in enumerate(simple)
@@ -415,6 +418,10 @@ class _Candidates:
         self.half: list[bool] = flags["half"][chosen].tolist()
         self.unmatched: list[bool] = (~flags["exact"][chosen] & ~flags["half"][chosen]).tolist()
 
+    def chosen(self, doc: int) -> list[int]:
+        """A document's candidates (their positions among its mentions)."""
+        return self.local[self.bounds[doc] : self.bounds[doc + 1]]
+
     def errors(
         self, doc: int, entities: Sequence[Entity]
     ) -> tuple[list[int], list[JsonItem], dict[str, list[JsonItem]]]:
@@ -436,6 +443,10 @@ class _Candidates:
             "type": list(compress(items, self.missed["type"][low:high])),
         }
         return chosen, items, errors
+
+
+_NO_ERRORS: dict[str, list[JsonItem]] = {scheme: [] for scheme in SCHEMES}
+"""Every scheme's error list when a batch is scored without errors (read, never changed)."""
 
 
 class _BatchScores:
@@ -461,6 +472,8 @@ class _BatchScores:
         self.paragraphs = [len(p) for p in paragraphs]
         self.by_paragraph: dict[str, tuple[list[float], ...]] = {}
         self.places: tuple[list[int], list[int], list[int]] | None = None
+        self.gold_offsets: list[int] = []  # where each document's mentions start (paragraphs)
+        self.pred_offsets: list[int] = []
         if max(self.paragraphs, default=1) > 1:
             self._count_paragraphs(match, gold, pred, paragraphs)
         self._count_types(match, gold, pred, codes)
@@ -494,8 +507,8 @@ class _BatchScores:
             (gold_place - offsets[gold.doc]).tolist(),
             (pred_place - offsets[pred.doc]).tolist(),
         )
-        self.gold_offsets: list[int] = gold.offsets.tolist()
-        self.pred_offsets: list[int] = pred.offsets.tolist()
+        self.gold_offsets = gold.offsets.tolist()
+        self.pred_offsets = pred.offsets.tolist()
 
     def _count_types(
         self, match: BatchMatch, gold: Side, pred: Side, codes: dict[str, int]
@@ -561,11 +574,19 @@ class _BatchScores:
         ]
         self.confusion_counts: list[int] = counts[found].tolist()
 
-    def scores(self, doc: int, gold: Sequence[Entity], pred: Sequence[Entity]) -> EntityScores:
-        """The :class:`EntityScores` of one simple document of the batch."""
+    def scores(
+        self, doc: int, gold: Sequence[Entity], pred: Sequence[Entity], errors: bool = True
+    ) -> EntityScores:
+        """The :class:`EntityScores` of one simple document of the batch (without ``errors``,
+        with empty error lists)."""
         n_gold, n_pred = self.n_gold[doc], self.n_pred[doc]
-        gold_chosen, _, gold_errors = self.gold.errors(doc, gold)
-        pred_chosen, pred_items, pred_errors = self.pred.errors(doc, pred)
+        pred_items: list[JsonItem] | None = None
+        if errors:
+            gold_chosen, _, gold_errors = self.gold.errors(doc, gold)
+            pred_chosen, pred_items, pred_errors = self.pred.errors(doc, pred)
+        else:
+            gold_chosen, pred_chosen = self.gold.chosen(doc), self.pred.chosen(doc)
+            gold_errors = pred_errors = _NO_ERRORS
         n_paragraphs = self.paragraphs[doc]
         tp = self.tp
         metrics: dict[str, MetricResult] = {}
@@ -593,7 +614,7 @@ class _BatchScores:
             set(compress(gold_chosen, missed)),
             pred,
             list(compress(pred_chosen, spurious)),
-            list(compress(pred_items, spurious)),
+            None if pred_items is None else list(compress(pred_items, spurious)),
             False,
             self._places(doc, n_gold, n_pred, n_paragraphs),
         )

@@ -404,7 +404,7 @@ def _linked(
     gold_unmatched: Collection[int],
     pred: Sequence[Entity],
     unmatched: Sequence[int],
-    items: Sequence[JsonItem],
+    items: Sequence[JsonItem] | None,
     tied: bool,
     places: Places,
 ) -> MetricResult:
@@ -413,7 +413,8 @@ def _linked(
     Gold mentions without an id are ignored on both sides (a prediction matched to one counts
     neither way); every prediction that matched no gold mention is its own false positive id.
     An id sits in the paragraph of its first mention. ``gold_unmatched`` are the gold mentions
-    partial matches with nothing; ``unmatched`` the predicted ones, with their error ``items``.
+    partial matches with nothing; ``unmatched`` the predicted ones, with their error ``items``
+    (None: no error lists, only counts).
     """
     ids = [e.entity_id for e in gold]
     first: dict[str, int] = {}  # id -> its first gold mention
@@ -431,10 +432,13 @@ def _linked(
                 tp.append(places.gold[g])
             else:
                 fn.append(places.gold[g])
-                false_negatives.append({"id": eid})
-    false_positives = [
-        {**item, "id": pred[p].entity_id} for p, item in zip(unmatched, items, strict=True)
-    ]
+                if items is not None:
+                    false_negatives.append({"id": eid})
+    false_positives = (
+        []
+        if items is None
+        else [{**item, "id": pred[p].entity_id} for p, item in zip(unmatched, items, strict=True)]
+    )
     if tied:
         false_positives.sort(key=_item_key)
     fp = [places.pred[p] for p in unmatched]

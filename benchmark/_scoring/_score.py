@@ -93,9 +93,11 @@ Task = tuple[Annotation, "Annotation | None", str]
 """``(gold, predictions or None, article text)`` of one document."""
 
 
-def score_documents(documents: Sequence[Task]) -> list[DocumentScores]:
+def score_documents(documents: Sequence[Task], *, errors: bool = True) -> list[DocumentScores]:
     """:func:`score_document` of many documents at once (the entities of all of them are
-    matched together, see :func:`~._batch.score_entity_batch`).
+    matched together, see :func:`~._batch.score_entity_batch`). ``errors=False`` is for callers
+    that write no error lists (``bench score`` without ``--out``): the counts are the same, and
+    the batch-matched documents' entity error lists are left empty.
 
     Example:
         >>> from benchmark._models import Entity
@@ -115,7 +117,7 @@ def score_documents(documents: Sequence[Task]) -> list[DocumentScores]:
     else:
         from ._batch import score_entity_batch
 
-        entities = score_entity_batch(golds, predicted, paragraphs)
+        entities = score_entity_batch(golds, predicted, paragraphs, errors=errors)
     scored: list[DocumentScores] = []
     for (gold, _, text), pred, paras, found in zip(
         documents, preds, paragraphs, entities, strict=True

@@ -4,7 +4,9 @@ Gold: the ids of the gold speakers and of the gold quotes' speakers. Predicted: 
 of the predicted quotes' speakers (name, else ``speaker_span``) together with the predicted
 ``speakers`` list (each entry by its ``entity_id``, ``name`` or aliases, first that resolves).
 A name that resolves to no gold speaker is its own wrong id (``"?" + the name``), so two
-different unresolvable names are two false positives and the same one repeated is one.
+different unresolvable names are two false positives and the same one repeated is one; an
+unresolvable ``speakers`` entry that a quote names by any of its forms (its ``entity_id``, name
+or an alias) is that quote's speaker, one false positive, not two.
 """
 
 from __future__ import annotations
@@ -33,10 +35,15 @@ def _predicted_ids(
             found[speaker_id] = (paragraphs.index(quote.start), name)
     for speaker in pred.speakers:
         speaker_id = None
-        for alias in (speaker.entity_id, speaker.name, *speaker.aliases):
+        forms = (speaker.entity_id, speaker.name, *speaker.aliases)
+        for alias in forms:
             speaker_id = resolver.resolve(alias) if alias else None
             if speaker_id is not None:
                 break
+        if speaker_id is None:  # a quote that names it by any of its forms: the same speaker
+            speaker_id = next(
+                (unresolved_id(f) for f in forms if f and unresolved_id(f) in found), None
+            )
         if speaker_id is None and speaker.name.strip():
             speaker_id = unresolved_id(speaker.name)
         if speaker_id is not None:

@@ -10,12 +10,14 @@ from itertools import pairwise
 from typing import Any
 
 from ..._models import EntityType
+from .._shared._lexicon import CONNECTORS, WEEKDAYS
 from .._shared._text import DATELINE_PLACES, SPACES, kebab, trim
 from .._shared._words import load_words
 from ._lexicon import (
     CREDIT_LABELS,
     DATELINE,
     EVENT_HEADS,
+    EVENT_TAILS,
     LEADING_DROP,
     NAME_TITLES,
     ORG_HEAD_LAST,
@@ -147,15 +149,32 @@ def _raw_mentions(doc: Any) -> list[_Mention]:
         if label is None:
             continue
         start, end = ent.start_char, ent.end_char
+        if (
+            ent.end + 1 < len(doc)
+            and doc[ent.end].lower_ in _PERSON_PARTICLES
+            and doc[ent.end + 1].text[:1].isupper()
+        ):
+            label = "PERSON"  # ``Owain ap Gruffydd``: a particle only names take
         if label == "PERSON":
-            while (
-                ent.end < len(doc)
-                and doc[ent.end].pos_ == "PROPN"
-                and doc[ent.end].text[:1].isupper()
-                and doc[ent.end].ent_iob_ == "O"
-                and doc[ent.end].idx == ent.end_char + 1
-            ):
-                ent = doc[ent.start : ent.end + 1]
+            while ent.end < len(doc) and doc[ent.end].idx == ent.end_char + 1:
+                following = doc[ent.end]
+                if (
+                    following.lower_ in CONNECTORS  # ``Owain ap Gruffydd``, ``Ana de Souza``
+                    and following.is_lower
+                    and following.lower_ != "of"
+                    and ent.end + 1 < len(doc)
+                    and doc[ent.end + 1].text[:1].isupper()
+                    and doc[ent.end + 1].pos_ == "PROPN"
+                ):
+                    ent = doc[ent.start : ent.end + 2]
+                elif (
+                    following.pos_ == "PROPN"
+                    and following.text[:1].isupper()
+                    and following.ent_iob_ == "O"
+                ):
+                    ent = doc[ent.start : ent.end + 1]
+                else:
+                    break
             bounds = _person_tokens(ent)
             if bounds is None:
                 continue
@@ -164,7 +183,9 @@ def _raw_mentions(doc: Any) -> list[_Mention]:
             end = start + text[start:end].index("\n")
         start, end = _clean_edges(text, start, end, label)
         surface = text[start:end]
-        if end <= start or not any(c.isalpha() for c in surface):
+        if end <= start or not (
+            any(c.isalpha() for c in surface) or (label == "DATE" and _YEAR_ONLY.match(surface))
+        ):
             continue
         if label == "DATE" and (
             not _DATE_KEEP.search(surface) or _NOT_DATE.match(surface) or _AGE.search(surface)
@@ -179,10 +200,24 @@ def _raw_mentions(doc: Any) -> list[_Mention]:
     return _add_pattern_mentions(text, mentions)
 
 
+_PERSON_PARTICLES = load_words("spacy_person_particles")
+"""Particles between a given name and a family name that place names do not take."""
+
+_YEAR_ONLY = re.compile(r"^(1[89]\d\d|20\d\d)s?$")
+"""A year alone (``1979``), a date although it has no letter."""
+
 _YEAR = re.compile(
     r"\b(?:in|since|until|by|from|before|after|of|through|to) "
     r"(?P<year>1[89]\d\d|20\d\d)\b(?![,.]?\d)"
 )
+
+
+_CALENDAR = re.compile(
+    r"(?i:\b(?:for|since|over|before|after|during|until|by|in|every|each|of|the|a) )"
+    r"(?P<date>(?:(?i:this|last|next|another|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"\d{1,2}) )?(?i:" + "|".join(load_words("spacy_calendar_nouns")) + r"))\b(?![-'’]\w)"
+)
+"""A calendar noun after a temporal word (``over the weekend``, ``for three years``)."""
 
 
 def _pattern_mentions(text: str) -> list[_Mention]:
@@ -215,6 +250,8 @@ def _pattern_mentions(text: str) -> list[_Mention]:
                 found.append(_Mention(start, end, "ORG", text[start:end]))
     for match in _YEAR.finditer(text):
         found.append(_Mention(match.start("year"), match.end("year"), "DATE", match["year"]))
+    for match in _CALENDAR.finditer(text):
+        found.append(_Mention(match.start("date"), match.end("date"), "DATE", match["date"]))
     found += _titled_names(text)
     for match in _TICKER_NAME.finditer(text):
         start, end = match.start("name"), match.end("name")
@@ -543,9 +580,14 @@ def _relabel_and_propagate(
     for m in mentions:
         if m.decided:
             decided.setdefault(m.text, Counter())[m.type] += 1
+    introduced = person_surnames | {
+        m.text.split()[0] for m in mentions if m.type == "PERSON" and len(m.text.split()) > 1
+    }
     chosen: dict[str, EntityType] = {}
     for surface, counter in votes.items():
         counter = decided.get(surface, counter)  # what the context decided outweighs the model
+        if " " not in surface and surface not in introduced and len(counter) > 1:
+            counter = counter - Counter({"PERSON": counter["PERSON"]})  # no one's name here
         best: EntityType = counter.most_common(1)[0][0]  # type: ignore[assignment]
         if surface in person_surnames:
             best = "PERSON"
@@ -610,7 +652,9 @@ def _acronym(surface: str) -> str | None:
 
 
 def _initials(surface: str) -> str:
-    words = [w for w in re.findall(r"[^\W\d_]+", surface) if w.lower() not in ("of", "and", "the")]
+    """The initials of a name's capitalised words (``Guild of Harbour Pilots`` ->
+    ``GHP``), "" for a one-word name."""
+    words = [w for w in re.findall(r"[^\W\d_]+", surface) if w[0].isupper()]
     return "".join(w[0] for w in words).upper() if len(words) > 1 else ""
 
 
@@ -668,7 +712,7 @@ _DEMONYM = re.compile(r"(?:an|ans|ese|ish|i|is|ic|ics|ch|sh|ss|ek|eks|er|ers|ite
 _AGE_AFTER = re.compile(r",\s\d{1,3},")
 
 
-_PLACE_BEFORE = re.compile(r"(?:^|\s)(?:in|near|outside|across|around)\s$")
+_PLACE_BEFORE = re.compile(r"(?:^|\s)(?:in|near|outside|across|around)\s$|,\sof\s$")
 
 
 _LIST_GAP = re.compile(r", |,? and |,? or ")
@@ -683,7 +727,8 @@ _ROUTE_BEFORE = re.compile(r"(?:^|\s)(?:from|to|between|via|towards)\s$")
 def _fix_types(doc: Any, mentions: list[_Mention], lowercase: set[str]) -> list[_Mention]:
     """Types the context decides, whatever the model said; mentions that are common words dropped.
 
-    - ``Name (ACR)`` with ACR the name's initials: an organisation;
+    - ``Name (ACR)`` with ACR the initials of the name's capitalised words: an organisation, and
+      so is ACR;
     - ``Name, 67,``: a person (an age in apposition);
     - a NORP that is no nationality word (``the Tamar``): a place (LOC after ``the``, else GPE);
     - one word in lowercase elsewhere in the article (``Floodwater`` opening a sentence) or
@@ -692,9 +737,21 @@ def _fix_types(doc: Any, mentions: list[_Mention], lowercase: set[str]) -> list[
     text: str = doc.text
     proper_tags = {t.idx: t.tag_ for t in doc}
     kept: list[_Mention] = []
+    acronyms: list[_Mention] = []
     heads = _mention_heads(doc, mentions)
     for m in mentions:
         after = text[m.end : m.end + 40]
+        if _NOT_A_NAME.match(m.text) and (m.type != "DATE" or m.text.startswith("Year")):
+            continue
+        if m.text.lower() in WEEKDAYS:
+            m.type, m.decided = "DATE", True  # ``on Saturday``, whatever the model said
+        elif (
+            m.type != "DATE"
+            and text[max(0, m.start - 9) : m.start].lower().startswith(("the ", "the 1", "the 2"))
+            and m.text.split()[-1].lower() in EVENT_TAILS
+            and " " in m.text
+        ):
+            m.type, m.decided = "EVENT", True  # ``the 2019 Lark Hill Fire``
         if m.type != "DATE" and " " not in m.text:
             if _menu_label(text, m):
                 continue
@@ -708,8 +765,10 @@ def _fix_types(doc: Any, mentions: list[_Mention], lowercase: set[str]) -> list[
                 continue
         acronym = re.match(r" \(([^\W\d_]{2,8})\)", after)
         decided = _apposition_type(heads.get(m.start)) if m.type != "DATE" else None
-        if acronym and _initials(m.text) == acronym.group(1).upper() and m.type != "ORG":
+        if acronym and _initials(m.text) == acronym.group(1).upper():
             m.type = "ORG"
+            start = m.end + 2
+            acronyms.append(_Mention(start, start + len(acronym.group(1)), "ORG", acronym.group(1)))
         elif _TICKER.match(after) and m.type != "DATE":
             m.type, m.decided = "ORG", True
         elif decided is not None:
@@ -723,8 +782,17 @@ def _fix_types(doc: Any, mentions: list[_Mention], lowercase: set[str]) -> list[
         elif m.type == "NORP" and not _DEMONYM.search(m.text.split()[-1]):
             m.type = "LOC" if text[max(0, m.start - 4) : m.start].lower() == "the " else "GPE"
         kept.append(m)
-    return kept
+    for found in acronyms:  # ``(GHP)`` after its expansion: the organisation's short name
+        same = [m for m in kept if m.start < found.end and found.start < m.end]
+        if not same:
+            kept.append(found)
+        elif len(same) == 1 and (same[0].start, same[0].end) == (found.start, found.end):
+            same[0].type, same[0].decided = "ORG", True
+    return sorted(kept, key=lambda m: (m.start, -m.end))
 
+
+_NOT_A_NAME = re.compile(r"^[A-Z]{0,3}[$€£¥₦]?\d|^Year \d{1,2}$")
+"""Amounts of money (``N11.9 billion``, ``R$18 million``) and school years (``Year 2``)."""
 
 _TICKER = re.compile(r" \((?:[A-Z][\w&/]*\s?){1,3}:\s?[A-Z][A-Z.\d]{0,6}\)")
 
@@ -782,17 +850,20 @@ def _context_votes(text: str, mentions: list[_Mention]) -> Counter[tuple[str, st
         gap = text[m.end : listed.start]  # shares their type
         if m.type == "GPE" and listed.type == "PERSON" and _LIST_GAP.fullmatch(gap):
             votes[(listed.text, "GPE")] += 2
-    for m in mentions:
-        if m.type not in ("DATE", "LOC") and " " not in m.text:  # ``in`` tells no LOC from GPE
-            following = text[m.end : m.end + 2]
-            before = text[max(0, m.start - 10) : m.start]
-            place = _PLACE_BEFORE.search(before) or (
-                m.type == "PERSON" and _ROUTE_BEFORE.search(before)
-            )
+    typed = {m.text: m.type for m in mentions if m.type not in ("DATE", "LOC")}
+    for surface, label in typed.items():
+        if " " in surface:  # one-word names only; ``in`` tells no LOC from GPE
+            continue
+        for found in re.finditer(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", text):
+            start, end = found.span()  # every occurrence, tagged by the model or not
+            following = text[end : end + 2]
+            before = text[max(0, start - 10) : start]
+            inside = _PLACE_BEFORE.search(before)
+            place = inside or (label == "PERSON" and _ROUTE_BEFORE.search(before))
             if place and not (following[:1] == " " and following[1:2].isupper()):
-                votes[(m.text, "GPE")] += 2
-            elif m.type == "PERSON" and before.endswith(("the ", "The ")):
-                votes[(m.text, "ORG")] += 2  # ``told the Courier``: people take no article
+                votes[(surface, "GPE")] += 3 if inside else 2  # ``in X`` outvotes one label
+            elif label == "PERSON" and before.endswith(("the ", "The ")):
+                votes[(surface, "ORG")] += 2  # ``told the Courier``: people take no article
     return votes
 
 

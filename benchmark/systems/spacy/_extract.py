@@ -30,7 +30,18 @@ from ..._models import Annotation, Document, Entity, Quote, Span
 from .._shared._text import trim
 from ._claims import build_claims
 from ._entities import build_entities
-from ._speech import _Context, build_quotes, build_speakers
+from ._speech import UNNAMED, _Context, _Found, build_quotes, build_speakers
+
+SCARE_WORDS = 3
+"""At most this many words in quotation marks with no speaker: not a quote."""
+
+
+def _speaker_of(q: _Found) -> str | None:
+    """What a quote names as its speaker: the name, or for a speaker described only by a role
+    (``A ferry captain``, no name to give) its id (``unnamed-ferry-captain``)."""
+    if q.speaker_id is not None and q.speaker_id.startswith(UNNAMED):
+        return q.speaker_id
+    return q.speaker
 
 
 def annotate(doc: Any, document: Document) -> Annotation:
@@ -42,15 +53,15 @@ def annotate(doc: Any, document: Document) -> Annotation:
     quotes = []
     for q in found:
         start, end = trim(text, q.start, q.end)
-        if end <= start:
-            continue
+        if end <= start or (q.speaker is None and len(text[start:end].split()) <= SCARE_WORDS):
+            continue  # a few quoted words nobody is said to say: a label or scare quotes
         quotes.append(
             Quote(
                 start,
                 end,
                 text[start:end],
                 q.kind,  # type: ignore[arg-type]
-                q.speaker,
+                _speaker_of(q),
                 Span(*q.speaker_span) if q.speaker_span else None,
                 Span(*q.cue_span) if q.cue_span else None,
             )

@@ -65,13 +65,20 @@ PERSON_HONORIFICS = load_words("spacy_person_honorifics")
 EVENT_HEADS = load_phrases("spacy_event_heads")
 """Words that make a named event with the name after them (``Storm Ada``)."""
 
+EVENT_TAILS = load_words("spacy_event_tails")
+"""Last words of a named event written after ``the`` (``the Lark Hill Fire``)."""
+
 CREDIT_LABELS = load_phrases("spacy_credit_labels")
 """Labels opening a photo-credit line (``Photo: Ann Lee/Agency``)."""
 
 ROLE_NOUNS = load_words("spacy_role_nouns")
+SPOKESPEOPLE = load_words("spacy_spokespeople")
+"""Nouns for someone who speaks for an organisation: with the organisation named in the same
+noun phrase and no name, the organisation is the speaker."""
 """Nouns of a person described only by a role (``a volunteer who asked not to be named``)."""
 
-PERSON_NOUNS = NAME_TITLES | ROLE_NOUNS | load_words("spacy_kin_nouns")
+KIN_NOUNS = load_words("spacy_kin_nouns")
+PERSON_NOUNS = NAME_TITLES | ROLE_NOUNS | KIN_NOUNS
 """Nouns that describe a person: a name in apposition to one is a PERSON (``an analyst``)."""
 
 COMPANY_NOUNS = load_words("spacy_company_nouns")

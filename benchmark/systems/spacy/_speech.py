@@ -15,12 +15,14 @@ from ._lexicon import (
     COMPANY_NOUNS,
     CUE_NOUNS,
     GROUP_PRONOUNS,
+    KIN_NOUNS,
     NAME_TITLES,
     ORG_NOUNS,
     PERSON_PRONOUNS,
     REPORTING_VERBS,
     ROLE_NOUNS,
     SILENT_HEADS,
+    SPOKESPEOPLE,
 )
 from ._quotes import ALL_MARKS, MarkedQuote, find_marked_quotes
 
@@ -73,9 +75,14 @@ class _Context:
             subject = self.by_char.get(token.idx)
             if subject is not None and subject.type == "PERSON" and subject.entity_id:
                 self.person_subjects.append((token.idx, self.name_of(subject), subject.entity_id))
-            elif _described_only(token) and _is_reporting(token.head):
+            elif (
+                _described_only(token)
+                and _is_reporting(token.head)
+                and _represented(self, token) is None
+            ):
                 start, end = _np_bounds(token)
                 self.person_subjects.append((token.idx, *_described_speaker(self.text[start:end])))
+        self.described: dict[str, tuple[str, str]] = {}  # role noun -> a described speaker
         self.last_person: tuple[str, str] | None = None
         self.last_group: tuple[str, str] | None = None
         self.last_organisation: tuple[str, str] | None = None
@@ -280,8 +287,20 @@ def _resolve_speaker(ctx: _Context, verb: Any, found: _Found) -> None:
     organisation_noun = subject.lemma_.lower() in ORG_NOUNS and (
         subject.tag_ == "NN" or subject.lower_ == "police"  # ``police said``: the force
     )
+    if (represented := _represented(ctx, subject)) is not None:
+        found.speaker, found.speaker_id = represented  # ``A spokesperson for the GHP``
+        found.organisation = True
+        if subject.tag_ != "NNS":  # its staff (``Engineers from …``) leave ``the company`` be
+            ctx.last_group = ctx.last_organisation = represented
+        return
     if _described_only(subject) and not organisation_noun:
-        found.speaker, found.speaker_id = _described_speaker(text[start:end])
+        described = found.speaker, found.speaker_id = _described_speaker(text[start:end])
+        ctx.described[subject.lemma_.lower()] = described
+        if subject.tag_ == "NN":  # ``She added:`` after ``A ferry captain … said``
+            ctx.last_person = described
+        return
+    if subject.lower_ in ctx.described and any(child.lower_ == "the" for child in subject.children):
+        found.speaker, found.speaker_id = ctx.described[subject.lower_]  # ``the ferry captain``
         return
     if organisation_noun:
         found.organisation = True
@@ -414,11 +433,21 @@ def _person_in_previous_sentence(ctx: _Context, verb: Any) -> tuple[str, str] | 
 
 def _role_subject_before(ctx: _Context, verb: Any) -> tuple[str, str] | None:
     """For ``he``/``she``: the person a title subject of the sentence before stands for
-    (``the union leader was optimistic. "…", he said``), when that sentence has one."""
+    (``the union leader was optimistic. "…", he said``), or the person it describes
+    (``A nurse …``), when that sentence has one."""
     previous = _sentence_before(verb)
     if previous is None:
         return None
     subject = _dependency_subject(previous.root)
+    if (
+        subject is not None
+        and _described_only(subject)
+        and subject.tag_ == "NN"
+        and _name_between(ctx, subject, previous.root) is None
+        and _represented(ctx, subject) is None
+    ):
+        start, end = _np_bounds(subject)  # ``A ferry captain … said … She added:``
+        return _described_speaker(ctx.text[start:end])
     if subject is None or subject.pos_ != "NOUN" or subject.lower_ not in NAME_TITLES:
         return None
     start, end = _np_bounds(subject)
@@ -450,10 +479,38 @@ def _stem(word: str) -> str:
     return word[:5] if len(word) > 5 else word
 
 
+def _represented(ctx: _Context, subject: Any) -> tuple[str, str] | None:
+    """The organisation an unnamed spokesperson or official, or a group of its staff, speaks for
+    (``A spokesperson for the GHP``, ``A Ministry of Ports spokesperson``, ``Engineers from
+    Tarn Rail``): quoted as that organisation. None when a name follows in apposition (``A
+    spokeswoman for the force, Ann Lee,``)."""
+    lemma = subject.lemma_.lower()
+    speaks_for = lemma in SPOKESPEOPLE or (subject.tag_ == "NNS" and lemma in ROLE_NOUNS)
+    if not speaks_for or any(child.dep_ == "appos" for child in subject.children):
+        return None
+    places = [child for child in subject.children if child.dep_ == "compound"]
+    for child in subject.children:
+        if child.dep_ == "prep" and child.lower_ in ("for", "of", "at", "from"):
+            places += [t for t in child.children if t.dep_ == "pobj"]
+    for place in places:
+        for token in place.subtree:
+            m = ctx.mention_at(token)
+            if m is not None and m.type in ("ORG", "GPE") and m.entity_id:
+                return ctx.name_of(m), m.entity_id
+    return None
+
+
+UNNAMED = "unnamed-"
+"""The id prefix of a speaker described only by a role (``unnamed-volunteer``)."""
+
+_DESCRIBING = frozenset({"a", "an", "one", "another", "some", "their", "his", "her", "its", "our"})
+"""Determiners of a role noun that describe someone without naming them."""
+
+
 def _described_speaker(description: str) -> tuple[str, str]:
     """Name and id of a speaker described by a role: ``A volunteer`` -> ``unnamed-volunteer``."""
-    role = re.sub(r"^(a|an|one|some|their|his|her|its|our)\s+", "", description, flags=re.I)
-    return description, "unnamed-" + kebab(role)
+    role = re.sub(rf"^({'|'.join(_DESCRIBING)})\s+", "", description, flags=re.I)
+    return description, UNNAMED + kebab(role)
 
 
 def _described_only(subject: Any) -> bool:
@@ -463,8 +520,8 @@ def _described_only(subject: Any) -> bool:
     if subject.pos_ != "NOUN" or subject.dep_ not in ("nsubj", "nsubjpass"):
         return False
     determiners = {child.lower_ for child in subject.children if child.dep_ in ("det", "poss")}
-    if determiners & {"a", "an", "one", "some", "their", "his", "her", "its", "our"}:
-        return subject.lemma_.lower() in ROLE_NOUNS  # ``a volunteer``, ``their assessor``
+    if determiners & _DESCRIBING:
+        return subject.lemma_.lower() in ROLE_NOUNS | KIN_NOUNS  # ``a volunteer``, ``one mother``
     return subject.tag_ == "NNS" and not determiners
 
 
