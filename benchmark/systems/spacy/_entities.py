@@ -181,6 +181,8 @@ def _raw_mentions(doc: Any) -> list[_Mention]:
             start, end = bounds
         if "\n" in text[start:end]:  # a byline name joined with the next line's word
             end = start + text[start:end].index("\n")
+        if "(" in text[start:end] and ")" not in text[start:end]:  # ``Acme (AC``: cut the bracket
+            end = start + text[start:end].index("(")
         start, end = _clean_edges(text, start, end, label)
         surface = text[start:end]
         if end <= start or not (
@@ -196,7 +198,7 @@ def _raw_mentions(doc: Any) -> list[_Mention]:
         if label != "DATE" and not surface[0].isupper() and surface[0] != "(":
             continue
         mentions.append(_Mention(start, end, label, surface))
-    mentions = _merge_bracketed(text, _split_glued(mentions))
+    mentions = _join_name_parts(doc, _merge_bracketed(text, _split_glued(mentions)))
     return _add_pattern_mentions(text, mentions)
 
 
@@ -213,7 +215,7 @@ _YEAR = re.compile(
 
 
 _CALENDAR = re.compile(
-    r"(?i:\b(?:for|since|over|before|after|during|until|by|in|every|each|of|the|a) )"
+    r"(?i:\b(?:for|since|over|before|after|during|until|by|in|every|each|of|the) )"
     r"(?P<date>(?:(?i:this|last|next|another|one|two|three|four|five|six|seven|eight|nine|ten|"
     r"\d{1,2}) )?(?i:" + "|".join(load_words("spacy_calendar_nouns")) + r"))\b(?![-'’]\w)"
 )
@@ -277,6 +279,8 @@ def _pattern_mentions(text: str) -> list[_Mention]:
             found += _untitled(text, match.start("name"), match.end("name"))
     for match in _NAME_WITH_ROLE.finditer(text):
         words = match.group("words").lower().split()
+        if _PLACE_BEFORE.search(text[max(0, match.start() - 10) : match.start()]):
+            continue  # ``in Lisbon, the minister …``: a place before a new phrase
         if set(words) & PERSON_NOUNS or _is_person_noun(words[0]):
             found += _untitled(text, match.start("name"), match.end("name"))
     for match in _BYLINE.finditer(text):
@@ -507,6 +511,62 @@ def _merge_bracketed(text: str, mentions: list[_Mention]) -> list[_Mention]:
     return merged
 
 
+def _join_name_parts(doc: Any, mentions: list[_Mention]) -> list[_Mention]:
+    """One name the model cut in two (``[Ana] [Ruiz]``, or ``Ana [Ruiz]`` with the first word
+    untagged) made whole. A plural last word makes it an organisation's (``Free Democrats``);
+    a last word that recurs alone in the article a person's (news repeats a surname, not the last
+    word of an organisation's name); otherwise it keeps the type of its last part. A place is
+    never joined to the word before it (``Police Wales`` is an organisation's name)."""
+    text: str = doc.text
+    alone = Counter(
+        found.group() for found in re.finditer(r"(?<![\w-])[A-Z][^\W\d_]+(?![\w-])", text)
+    )
+    lowercase = {t.lower_ for t in doc if t.is_lower}
+    by_start = {t.idx: t for t in doc}
+    result: list[_Mention] = []
+    places = ("GPE", "LOC", "NORP")  # ``Police Wales``: a place names an organisation
+    for m in mentions:
+        if m.type == "DATE" or " " in m.text:
+            result.append(m)
+            continue
+        start = m.start
+        previous = result[-1] if result else None
+        if (
+            previous is not None
+            and previous.type != "DATE"
+            and " " not in previous.text
+            and text[previous.end : m.start] == " "
+        ):
+            result.pop()
+            start = previous.start
+        else:
+            token = by_start.get(m.start)
+            before = doc[token.i - 1] if token is not None and token.i > 0 else None
+            if (
+                m.type not in places
+                and before is not None
+                and before.pos_ == "PROPN"
+                and before.is_title
+                and before.lower_ not in lowercase
+                and before.idx + len(before.text) + 1 == m.start
+                and before.lower_.strip(".") not in _TITLE_WORDS
+                and before.lower_ not in WEEKDAYS
+            ):
+                start = before.idx
+        if start == m.start:
+            result.append(m)
+            continue
+        name = text[start : m.end]
+        label: EntityType = m.type
+        last = by_start.get(m.start)
+        if last is not None and last.tag_ == "NNPS":
+            label = "ORG"  # ``Free Democrats``: a party or a team, not a person
+        elif alone[m.text] >= 3 and m.type not in places:
+            label = "PERSON"
+        result.append(_Mention(start, m.end, label, name))
+    return result
+
+
 def _split_glued(mentions: list[_Mention]) -> list[_Mention]:
     """``NameName`` glued by a lost space: two mentions when both halves are known names."""
     known = {m.text: m.type for m in mentions}
@@ -718,6 +778,9 @@ _PLACE_BEFORE = re.compile(r"(?:^|\s)(?:in|near|outside|across|around)\s$|,\sof\
 _LIST_GAP = re.compile(r", |,? and |,? or ")
 
 
+_HOLDING_IN = re.compile(r"(?:shares|stake|stakes|investment|invested|interest) in\s$", re.I)
+"""``Shares in X``: a company, not a place."""
+
 _ROUTE_BEFORE = re.compile(r"(?:^|\s)(?:from|to|between|via|towards)\s$")
 
 
@@ -743,6 +806,8 @@ def _fix_types(doc: Any, mentions: list[_Mention], lowercase: set[str]) -> list[
         after = text[m.end : m.end + 40]
         if _NOT_A_NAME.match(m.text) and (m.type != "DATE" or m.text.startswith("Year")):
             continue
+        if m.text.lower().rstrip(".") in _TITLE_WORDS:
+            continue  # ``Ald.`` alone: a title, not a name
         if m.text.lower() in WEEKDAYS:
             m.type, m.decided = "DATE", True  # ``on Saturday``, whatever the model said
         elif (
@@ -780,7 +845,10 @@ def _fix_types(doc: Any, mentions: list[_Mention], lowercase: set[str]) -> list[
         elif " " not in m.text and m.text.endswith("shire") and m.type != "GPE":
             m.type, m.decided = "GPE", True  # ``Tarnshire``: a county
         elif m.type == "NORP" and not _DEMONYM.search(m.text.split()[-1]):
-            m.type = "LOC" if text[max(0, m.start - 4) : m.start].lower() == "the " else "GPE"
+            if proper_tags.get(_last_start(m)) == "NNPS":
+                m.type = "ORG"  # ``the Free Democrats``: a party, named in the plural
+            else:
+                m.type = "LOC" if text[max(0, m.start - 4) : m.start].lower() == "the " else "GPE"
         kept.append(m)
     for found in acronyms:  # ``(GHP)`` after its expansion: the organisation's short name
         same = [m for m in kept if m.start < found.end and found.start < m.end]
@@ -858,7 +926,7 @@ def _context_votes(text: str, mentions: list[_Mention]) -> Counter[tuple[str, st
             start, end = found.span()  # every occurrence, tagged by the model or not
             following = text[end : end + 2]
             before = text[max(0, start - 10) : start]
-            inside = _PLACE_BEFORE.search(before)
+            inside = _PLACE_BEFORE.search(before) and not _HOLDING_IN.search(before)
             place = inside or (label == "PERSON" and _ROUTE_BEFORE.search(before))
             if place and not (following[:1] == " " and following[1:2].isupper()):
                 votes[(surface, "GPE")] += 3 if inside else 2  # ``in X`` outvotes one label

@@ -18,6 +18,8 @@ REPORTING_VERBS = load_words("spacy_reporting_verbs")
 """Lemmas of verbs that report speech (clausal complements of these are indirect quotes)."""
 
 CUE_NOUNS = load_words("spacy_cue_nouns")
+DOCUMENT_NOUNS = load_words("spacy_document_nouns")
+"""Documents as the subject of a cue: the organisation that issued one speaks."""
 
 NAME_TITLES = load_words("spacy_name_titles")
 """Lower-cased words that make a title when they precede a name (``Foreign Minister X``)."""

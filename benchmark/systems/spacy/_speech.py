@@ -14,6 +14,7 @@ from ._entities import _is_person_noun, _Mention, _words
 from ._lexicon import (
     COMPANY_NOUNS,
     CUE_NOUNS,
+    DOCUMENT_NOUNS,
     GROUP_PRONOUNS,
     KIN_NOUNS,
     NAME_TITLES,
@@ -63,7 +64,13 @@ class _Context:
             for i in range(q.open_at, stop):
                 self.in_quote[i] = True
         self.roles: dict[str, str] = {}
+        self.described: dict[str, tuple[str, str]] = {}  # role noun -> a described speaker
+        self.last_person: tuple[str, str] | None = None
+        self.last_group: tuple[str, str] | None = None
+        self.last_organisation: tuple[str, str] | None = None
+        self.last_speaker: tuple[str, str] | None = None
         self.person_subjects: list[tuple[int, str, str]] = []
+        self.introduced: dict[str, tuple[int, tuple[str, str]]] = {}  # ``A doctor … described``
         for token in doc:
             if token.dep_ not in ("nsubj", "nsubjpass", "appos") or self.quoted(token):
                 continue
@@ -75,18 +82,12 @@ class _Context:
             subject = self.by_char.get(token.idx)
             if subject is not None and subject.type == "PERSON" and subject.entity_id:
                 self.person_subjects.append((token.idx, self.name_of(subject), subject.entity_id))
-            elif (
-                _described_only(token)
-                and _is_reporting(token.head)
-                and _represented(self, token) is None
-            ):
+            elif _described_only(token) and _represented(self, token) is None:
                 start, end = _np_bounds(token)
-                self.person_subjects.append((token.idx, *_described_speaker(self.text[start:end])))
-        self.described: dict[str, tuple[str, str]] = {}  # role noun -> a described speaker
-        self.last_person: tuple[str, str] | None = None
-        self.last_group: tuple[str, str] | None = None
-        self.last_organisation: tuple[str, str] | None = None
-        self.last_speaker: tuple[str, str] | None = None
+                described = _described_speaker(self.text[start:end])
+                self.introduced.setdefault(token.lemma_.lower(), (token.idx, described))
+                if _is_reporting(token.head):
+                    self.person_subjects.append((token.idx, *described))
 
     def mention_at(self, token: Any) -> _Mention | None:
         return self.by_char.get(token.idx)
@@ -223,6 +224,10 @@ def _resolve_speaker(ctx: _Context, verb: Any, found: _Found) -> None:
                 found.organisation = True
                 ctx.last_group = ctx.last_organisation = (found.speaker, found.speaker_id)
                 return
+    if subject.lemma_.lower() in DOCUMENT_NOUNS and (issuer := _issuer(ctx, verb, subject)):
+        found.speaker, found.speaker_id = issuer  # ``The report states`` -> who issued it
+        found.organisation = True
+        return
     if subject.lemma_.lower() in CUE_NOUNS and ctx.last_speaker is not None:
         found.speaker, found.speaker_id = ctx.last_speaker  # ``"…," the statement said``
         return
@@ -299,8 +304,10 @@ def _resolve_speaker(ctx: _Context, verb: Any, found: _Found) -> None:
         if subject.tag_ == "NN":  # ``She added:`` after ``A ferry captain … said``
             ctx.last_person = described
         return
-    if subject.lower_ in ctx.described and any(child.lower_ == "the" for child in subject.children):
-        found.speaker, found.speaker_id = ctx.described[subject.lower_]  # ``the ferry captain``
+    if any(child.lower_ == "the" for child in subject.children) and (
+        taken_up := ctx.described.get(subject.lower_) or _introduced_before(ctx, subject)
+    ):
+        found.speaker, found.speaker_id = taken_up  # ``the ferry captain``
         return
     if organisation_noun:
         found.organisation = True
@@ -379,6 +386,12 @@ def _organisation_for(ctx: _Context, verb: Any, subject: Any) -> tuple[str, str]
                 start, end = _np_bounds(child)
                 name = re.sub(r"^(the|a|an)\s+", "", ctx.text[start:end], flags=re.I)
                 return name, kebab(name)
+    return _organisation_named_by(ctx, verb, subject)
+
+
+def _organisation_named_by(ctx: _Context, verb: Any, subject: Any) -> tuple[str, str] | None:
+    """The organisation a common noun phrase before ``verb`` names (the steps after the first
+    of :func:`_organisation_for`)."""
     start, end = _np_bounds(subject)
     nouns = {t.lower_ for t in ctx.tokens(start, end) if t.pos_ in ("NOUN", "PROPN")}
 
@@ -479,6 +492,27 @@ def _stem(word: str) -> str:
     return word[:5] if len(word) > 5 else word
 
 
+def _issuer(ctx: _Context, verb: Any, document: Any) -> tuple[str, str] | None:
+    """Who issued a document that is a cue's subject: its possessive owner (``the Council's
+    report``, ``its report``), else the organisation named last before the verb."""
+    for child in document.children:
+        if child.dep_ == "poss":
+            m = ctx.mention_at(child)
+            if m is not None and m.type in ("ORG", "GPE") and m.entity_id:
+                return ctx.name_of(m), m.entity_id
+            if child.lower_ in ("its", "their"):
+                return ctx.last_organisation
+    before = _organisations_before(ctx, verb)
+    return _as_speaker(ctx, before[-1]) if before else None
+
+
+def _introduced_before(ctx: _Context, subject: Any) -> tuple[str, str] | None:
+    """The speaker a ``the`` + role noun takes up, when an earlier sentence's subject described
+    one with that noun (``A nurse at the clinic … described …`` then ``the nurse said``)."""
+    introduced = ctx.introduced.get(subject.lemma_.lower())
+    return introduced[1] if introduced is not None and introduced[0] < subject.idx else None
+
+
 def _represented(ctx: _Context, subject: Any) -> tuple[str, str] | None:
     """The organisation an unnamed spokesperson or official, or a group of its staff, speaks for
     (``A spokesperson for the GHP``, ``A Ministry of Ports spokesperson``, ``Engineers from
@@ -488,7 +522,7 @@ def _represented(ctx: _Context, subject: Any) -> tuple[str, str] | None:
     speaks_for = lemma in SPOKESPEOPLE or (subject.tag_ == "NNS" and lemma in ROLE_NOUNS)
     if not speaks_for or any(child.dep_ == "appos" for child in subject.children):
         return None
-    places = [child for child in subject.children if child.dep_ == "compound"]
+    places = [child for child in subject.children if child.dep_ in ("compound", "nmod")]
     for child in subject.children:
         if child.dep_ == "prep" and child.lower_ in ("for", "of", "at", "from"):
             places += [t for t in child.children if t.dep_ == "pobj"]
@@ -497,6 +531,12 @@ def _represented(ctx: _Context, subject: Any) -> tuple[str, str] | None:
             m = ctx.mention_at(token)
             if m is not None and m.type in ("ORG", "GPE") and m.entity_id:
                 return ctx.name_of(m), m.entity_id
+    for place in places:  # ``A spokesperson for the authority``, ``A force spokesperson``
+        if place.lemma_.lower() in ORG_NOUNS:
+            return _organisation_named_by(ctx, subject.head, place)
+    owned = any(c.dep_ == "poss" for c in subject.children)  # ``the agency's top official``: one
+    if not places and lemma in SPOKESPEOPLE and subject.tag_ == "NN" and not owned:
+        return ctx.last_organisation  # ``Acme said … A spokeswoman said``: Acme's
     return None
 
 
