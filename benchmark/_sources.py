@@ -31,6 +31,7 @@ from ._errors import BenchError, Problem
 from ._io import check_doc_id, decode_annotation, parse_annotation
 from ._json import MAX_FILE_BYTES, decode_untyped, read_bytes
 from ._models import Annotation, Corpus, Document, Example
+from ._scoring._score import BATCH
 from ._validate import (
     EntityTypes,
     check_annotation,
@@ -42,8 +43,6 @@ from ._validate import (
 
 Kind = Literal["folder", "jsonl", "parquet", "dataset"]
 FILE_KINDS: dict[str, Kind] = {".jsonl": "jsonl", ".parquet": "parquet"}
-BATCH = 512
-"""Documents per batch when a corpus is read or scored in batches."""
 
 Record = tuple[str, Any, list[Problem]]
 """``(where, decoded record or None, problems)`` of one line or row."""

@@ -110,7 +110,9 @@ def system_sources(module: str) -> list[Path]:
                 files.add(path)
                 todo.extend(_imported_units(path, root))
     if "_shared" in seen:  # the shared word lists are data files (benchmark/systems/lexicon/)
-        files.update((root / "lexicon").glob("*.txt"))
+        from ..systems._shared._words import LEXICON_FOLDER
+
+        files.update((root / LEXICON_FOLDER).glob("*.txt"))
     return sorted(files)
 
 

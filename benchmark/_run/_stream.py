@@ -44,8 +44,8 @@ from .._errors import BenchError, Problem
 from .._formats import DETAILS_FILE, BootstrapSettings, Results
 from .._json import atomic_write_bytes, encode
 from .._models import Example
+from .._scoring._score import BATCH
 from .._sources import (
-    BATCH,
     DigestInput,
     GoldFolderReader,
     PredictionSource,
@@ -242,7 +242,6 @@ def _score_shard(
         end = min(first + len(doc_ids), (position // batch_size + 1) * batch_size)
         batch = reader.read(doc_ids[position - first : end - first])
         _score_batch(batch, position // batch_size, sources, totals, outputs, found, stop)
-        stop = stop or bool(found)
         position = end
     return found
 
@@ -490,7 +489,6 @@ def score_stream(
                     batches, digest = gold_batches(root, batch_size)
                     outputs = _open_outputs(scratch, 0, sources)
                     for number, batch in enumerate(batches):
-                        stop = stop or bool(found)
                         _score_batch(batch, number, sources, totals, outputs, found, stop)
                     sha256, doc_ids = digest()
             finally:

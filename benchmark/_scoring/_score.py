@@ -35,7 +35,8 @@ METRICS: dict[str, tuple[str, ...]] = {
 """Every layer's metric names, in report order (the keys of results.json)."""
 
 BATCH = 512
-"""Documents scored together by :func:`score_system` (bounds the memory of the matching)."""
+"""Documents read and scored together, by :func:`score_system` and by ``bench score`` (bounds
+the memory of the matching)."""
 SMALL_BATCH = 4
 """Fewer documents than this are matched one by one (numpy costs more than it saves there)."""
 

@@ -42,7 +42,7 @@ def _predicted_ids(
                 break
         if speaker_id is None:  # a quote that names it by any of its forms: the same speaker
             speaker_id = next(
-                (unresolved_id(f) for f in forms if f and unresolved_id(f) in found), None
+                (key for f in forms if f and (key := unresolved_id(f)) in found), None
             )
         if speaker_id is None and speaker.name.strip():
             speaker_id = unresolved_id(speaker.name)

@@ -21,7 +21,6 @@ QUOTE_ONLY_VERBS = load_words("quote_only_verbs")
 
 REPORTING_VERBS = SAY_VERBS | THAT_VERBS | QUOTE_ONLY_VERBS
 
-SPEECH_NOUNS = load_words("speech_nouns")
 
 PRONOUNS = load_words("pronouns")
 

@@ -28,6 +28,8 @@ DATELINE = re.compile(
 """A dateline opening a paragraph: ``CITY[ and CITY], Region[, Day] (Agency) -`` (match it at the
 paragraph start). Places are the groups in ``DATELINE_PLACES``, the agency is ``agency``."""
 DATELINE_PLACES = ("city", "city2", "region")
+DATELINE_LABELS = (*((group, "GPE") for group in DATELINE_PLACES), ("agency", "ORG"))
+"""Each group of :data:`DATELINE` with the entity type it names."""
 QUOTE_CHARS = OPEN_DOUBLE + CLOSE_DOUBLE + OPEN_SINGLE + CLOSE_SINGLE + STRAIGHT
 _TERMINATOR_CLOSERS = QUOTE_CHARS + ")]"
 

@@ -9,7 +9,7 @@ from collections import Counter
 
 from ..._models import Span
 from .._shared import _lexicon as lex
-from .._shared._text import DATELINE, DATELINE_PLACES, SPACES, paragraphs
+from .._shared._text import DATELINE, DATELINE_LABELS, SPACES, paragraphs
 from .._shared._words import load_words
 from ._base import _entity_id, _ExtractorBase, _Mention
 
@@ -143,7 +143,7 @@ class _EntityLayer(_ExtractorBase):
             match = DATELINE.match(self.text, para.start)
             if match is None or match.end() <= start:
                 continue
-            for group, label in [*((g, "GPE") for g in DATELINE_PLACES), ("agency", "ORG")]:
+            for group, label in DATELINE_LABELS:
                 if match.group(group) and match.start(group) <= start and end <= match.end(group):
                     return label
         return None

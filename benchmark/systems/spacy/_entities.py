@@ -11,7 +11,7 @@ from typing import Any
 
 from ..._models import EntityType
 from .._shared._lexicon import CONNECTORS, WEEKDAYS
-from .._shared._text import DATELINE_PLACES, SPACES, kebab, trim
+from .._shared._text import DATELINE_LABELS, SPACES, kebab, trim
 from .._shared._words import load_words
 from ._lexicon import (
     CREDIT_LABELS,
@@ -237,7 +237,7 @@ def _pattern_mentions(text: str) -> list[_Mention]:
         match = DATELINE.match(text, para.end())
         if match is None:
             continue
-        for group, label in [*((g, "GPE") for g in DATELINE_PLACES), ("agency", "ORG")]:
+        for group, label in DATELINE_LABELS:
             if match.group(group):
                 start, end = trim(text, match.start(group), match.end(group))
                 found.append(_Mention(start, end, label, text[start:end]))  # type: ignore[arg-type]
@@ -304,10 +304,10 @@ def _pattern_mentions(text: str) -> list[_Mention]:
 _NAME_WORD = r"[A-Z][\w’'-]*[\w]"
 
 
-_TICKER_NAME = re.compile(
-    r"(?P<name>[A-Z][\w&’'.-]*(?: [A-Z][\w&’'.-]*){0,3}) \((?:[A-Z][\w&/]*\s?){1,3}:\s?"
-    r"[A-Z][A-Z.\d]{0,6}\)"
-)
+_TICKER_TAIL = r" \((?:[A-Z][\w&/]*\s?){1,3}:\s?[A-Z][A-Z.\d]{0,6}\)"
+"""`` (EXCHANGE: TICKER)`` after a company's name."""
+
+_TICKER_NAME = re.compile(r"(?P<name>[A-Z][\w&’'.-]*(?: [A-Z][\w&’'.-]*){0,3})" + _TICKER_TAIL)
 
 
 """A company named with its stock ticker: ``Acme Mining (ASX: ACM)``."""
@@ -640,9 +640,10 @@ def _relabel_and_propagate(
     for m in mentions:
         if m.decided:
             decided.setdefault(m.text, Counter())[m.type] += 1
-    introduced = person_surnames | {
+    first_names = {
         m.text.split()[0] for m in mentions if m.type == "PERSON" and len(m.text.split()) > 1
     }
+    introduced = person_surnames | first_names
     chosen: dict[str, EntityType] = {}
     for surface, counter in votes.items():
         counter = decided.get(surface, counter)  # what the context decided outweighs the model
@@ -654,9 +655,6 @@ def _relabel_and_propagate(
         chosen[surface] = best
     for short in corporate:
         chosen.setdefault(short, "ORG")
-    first_names = {
-        m.text.split()[0] for m in mentions if m.type == "PERSON" and len(m.text.split()) > 1
-    }
     for surname in person_surnames:  # ``Okoro`` alone after ``Ada Okoro``, also in capitals
         if surname.lower() not in lowercase:
             for form in (surname, surname.upper()):
@@ -862,7 +860,7 @@ def _fix_types(doc: Any, mentions: list[_Mention], lowercase: set[str]) -> list[
 _NOT_A_NAME = re.compile(r"^[A-Z]{0,3}[$€£¥₦]?\d|^Year \d{1,2}$")
 """Amounts of money (``N11.9 billion``, ``R$18 million``) and school years (``Year 2``)."""
 
-_TICKER = re.compile(r" \((?:[A-Z][\w&/]*\s?){1,3}:\s?[A-Z][A-Z.\d]{0,6}\)")
+_TICKER = re.compile(_TICKER_TAIL)
 
 
 """A stock ticker after a name: ``Acme Mining (ASX: ACM)`` is a company."""

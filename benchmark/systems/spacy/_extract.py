@@ -30,10 +30,7 @@ from ..._models import Annotation, Document, Entity, Quote, Span
 from .._shared._text import trim
 from ._claims import build_claims
 from ._entities import build_entities
-from ._speech import UNNAMED, _Context, _Found, build_quotes, build_speakers
-
-SCARE_WORDS = 3
-"""At most this many words in quotation marks with no speaker: not a quote."""
+from ._speech import UNNAMED, _Context, _Found, build_quotes, build_speakers, is_label
 
 
 def _speaker_of(q: _Found) -> str | None:
@@ -53,8 +50,8 @@ def annotate(doc: Any, document: Document) -> Annotation:
     quotes = []
     for q in found:
         start, end = trim(text, q.start, q.end)
-        if end <= start or (q.speaker is None and len(text[start:end].split()) <= SCARE_WORDS):
-            continue  # a few quoted words nobody is said to say: a label or scare quotes
+        if end <= start or is_label(q, text[start:end]):
+            continue
         quotes.append(
             Quote(
                 start,

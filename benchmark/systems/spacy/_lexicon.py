@@ -26,6 +26,7 @@ NAME_TITLES = load_words("spacy_name_titles")
 
 PERSON_PRONOUNS = load_words("spacy_person_pronouns")
 GROUP_PRONOUNS = load_words("spacy_group_pronouns")
+SPEAKER_PRONOUNS = PERSON_PRONOUNS | GROUP_PRONOUNS
 LEADING_DROP = load_words("spacy_leading_drop")
 POSSESSIVE_ENDINGS = ("’s", "'s", "‘s", "’", "'")
 
@@ -81,6 +82,8 @@ noun phrase and no name, the organisation is the speaker."""
 
 KIN_NOUNS = load_words("spacy_kin_nouns")
 PERSON_NOUNS = NAME_TITLES | ROLE_NOUNS | KIN_NOUNS
+DESCRIBED_NOUNS = ROLE_NOUNS | KIN_NOUNS
+"""Nouns that describe a speaker without naming them (``a volunteer``, ``one mother``)."""
 """Nouns that describe a person: a name in apposition to one is a PERSON (``an analyst``)."""
 
 COMPANY_NOUNS = load_words("spacy_company_nouns")

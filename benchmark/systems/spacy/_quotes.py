@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .._shared._text import SPACES, trim
+from .._shared._text import QUOTE_CHARS, SPACES, trim
 
 DOUBLE_OPEN = "“„«‟"
 DOUBLE_CLOSE = "”»"
 SINGLE_OPEN = "‘‚‹"
 SINGLE_CLOSE = "’›"
 STRAIGHT = "\"'"
-ALL_MARKS = DOUBLE_OPEN + DOUBLE_CLOSE + SINGLE_OPEN + SINGLE_CLOSE + STRAIGHT
+ALL_MARKS = QUOTE_CHARS
 _OPEN_CONTEXT = " \t\n\u00a0([{—–-/:"
 
 

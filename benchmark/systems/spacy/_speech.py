@@ -14,15 +14,16 @@ from ._entities import _is_person_noun, _Mention, _words
 from ._lexicon import (
     COMPANY_NOUNS,
     CUE_NOUNS,
+    DESCRIBED_NOUNS,
     DOCUMENT_NOUNS,
     GROUP_PRONOUNS,
-    KIN_NOUNS,
     NAME_TITLES,
     ORG_NOUNS,
     PERSON_PRONOUNS,
     REPORTING_VERBS,
     ROLE_NOUNS,
     SILENT_HEADS,
+    SPEAKER_PRONOUNS,
     SPOKESPEOPLE,
 )
 from ._quotes import ALL_MARKS, MarkedQuote, find_marked_quotes
@@ -101,7 +102,7 @@ class _Context:
 
     def same_paragraph(self, a: Any, b: Any) -> bool:
         low, high = sorted((a.idx, b.idx))
-        return "\n" not in self.text[low:high]
+        return _same_paragraph(self.text, low, high)
 
     def person_subject_before(self, offset: int) -> tuple[str, str] | None:
         """The latest named person that is the subject of a clause before ``offset``."""
@@ -561,7 +562,7 @@ def _described_only(subject: Any) -> bool:
         return False
     determiners = {child.lower_ for child in subject.children if child.dep_ in ("det", "poss")}
     if determiners & _DESCRIBING:
-        return subject.lemma_.lower() in ROLE_NOUNS | KIN_NOUNS  # ``a volunteer``, ``one mother``
+        return subject.lemma_.lower() in DESCRIBED_NOUNS  # ``a volunteer``, ``one mother``
     return subject.tag_ == "NNS" and not determiners
 
 
@@ -839,6 +840,13 @@ def build_quotes(ctx: _Context) -> list[_Found]:
     return quotes
 
 
+def is_label(quote: _Found, quoted: str) -> bool:
+    """A few quoted words (``quoted``, the quote's trimmed text) that no one is said to say, a
+    name or a label in quotation marks: no quote to output, though its sentence may still give a
+    claim."""
+    return quote.speaker is None and len(quoted.split()) <= SCARE_WORDS
+
+
 def _person_after(ctx: _Context, quote: _Found) -> _Mention | None:
     """The person named in the sentence after an uncued quotation, in its paragraph
     (``"…" That was Ann Lee, speaking after the race.``)."""
@@ -862,12 +870,16 @@ def _person_after(ctx: _Context, quote: _Found) -> _Mention | None:
     return None
 
 
+SCARE_WORDS = 3
+"""At most this many words in quotation marks, uncued or with no speaker: set off, not said."""
+
+
 def _scare_quoted(text: str, quote: _Found, quotes: list[_Found]) -> bool:
     """A short uncued quotation inside a sentence (``its "modernisation"``): a word set off in
     quotation marks, not words someone is reported to have said. An echo of words quoted
     elsewhere in the article (``the "profound consequences" that…``) stays a quote."""
     words = text[quote.start : quote.end]
-    if _words(words) > 3 or quote.mark is None:
+    if _words(words) > SCARE_WORDS or quote.mark is None:
         return False
     if any(o is not quote and words.lower() in text[o.start : o.end].lower() for o in quotes):
         return False
@@ -895,7 +907,7 @@ def _resolve_titles_forward(ctx: _Context, quotes: list[_Found]) -> None:
         if q.speaker is not None or q.speaker_span is None or q.organisation:
             continue
         span_text = ctx.text[q.speaker_span[0] : q.speaker_span[1]].lower()
-        if any(p in span_text.split() for p in PERSON_PRONOUNS | GROUP_PRONOUNS):
+        if any(p in span_text.split() for p in SPEAKER_PRONOUNS):
             continue
         for later in quotes[i + 1 :]:
             if later.speaker is not None and later.speaker_id in ctx.roles:
@@ -918,7 +930,7 @@ def build_speakers(ctx: _Context, quotes: list[_Found]) -> list[Speaker]:
             aliases[key] = []
         if q.speaker_span is not None:
             form = ctx.text[q.speaker_span[0] : q.speaker_span[1]]
-            if form.lower() not in PERSON_PRONOUNS | GROUP_PRONOUNS:
+            if form.lower() not in SPEAKER_PRONOUNS:
                 aliases[key].append(form)
     for m in ctx.mentions:
         if m.entity_id in aliases:
