@@ -225,3 +225,70 @@ def test_unseen_news_mechanisms(system: SpacySystem) -> None:
     assert speakers["We have waited long enough"] == "unnamed-dock-worker"
     _, named = run(system, '"Kestrel" probe finds ice\n\nIt reached orbit, the agency said.\n')
     assert [q.text for q in named.quotes] == ["It reached orbit"]  # a name in quotes: no quote
+
+
+def test_regional_news_mechanisms(system: SpacySystem) -> None:
+    # Invented text for the error classes of regional news: a river and a county standing
+    # alone, a storm named again without ``Storm``, an organisation whose first word is a
+    # place, two places before ``Police``, a photo credit in a caption, an amount ending a
+    # sentence, role-only speakers named by any agent noun, a quoted sentence followed by the
+    # next speaker's own statement, a name in apposition to a role, and ``he added`` after
+    # another person was named.
+    text = (
+        "Storm Wren floods Tarnshire\n\n"
+        "The River Ardle burst its banks on Monday. Tarnshire was worst hit, and Wren is due to "
+        "weaken by Friday. Pictured: sandbags in the square. Picture: Ola Berg/Fenland Press\n\n"
+        "Ardle Water said it would spend £12m. Tarn and Ardley Police closed two roads.\n\n"
+        '"We lost everything in the shop," said one shop owner. "The water came so fast." '
+        "Harbour master Ian Cole said the quay would reopen.\n\n"
+        "Her neighbour, retired fisherman Rab Innes, was calmer.\n\n"
+        '"We have seen worse," he said. A second fisherman, Mo Clarke, disagreed.\n\n'
+        '"It will take months to clear," he added.\n\n'
+        "Det Sgt Ena Marsh said Tarnish Labour had asked for an inquiry.\n"
+    )
+    _, ann = run(system, text)
+    types = {(e.text, e.type, e.entity_id) for e in ann.entities}
+    assert ("River Ardle", "LOC", "river-ardle") in types
+    assert ("Tarnshire", "GPE", "tarnshire") in types
+    assert ("Wren", "EVENT", "storm-wren") in types
+    assert ("Ardle Water", "ORG", "ardle-water") in types
+    assert ("Tarn and Ardley Police", "ORG", "tarn-and-ardley-police") in types
+    assert ("Ola Berg", "PERSON", "ola-berg") in types
+    assert ("Ena Marsh", "PERSON", "ena-marsh") in types  # a title outweighs ``Marsh``
+    quotes = {q.text.rstrip(",."): q.speaker for q in ann.quotes}
+    assert quotes["it would spend £12m"] == "Ardle Water"
+    assert quotes["We lost everything in the shop"] == "unnamed-shop-owner"
+    assert quotes["The water came so fast"] == "unnamed-shop-owner"
+    assert quotes["the quay would reopen"] == "Ian Cole"
+    assert quotes["We have seen worse"] == "Rab Innes"
+    assert quotes["It will take months to clear"] == "Rab Innes"
+
+
+def test_regional_news_entity_patterns(system: SpacySystem) -> None:
+    # Invented text for the entity patterns of regional news: a navigation line of towns, road
+    # numbers, a place as a modifier or after a street, abbreviated and paired dates, a weekday
+    # before a date and before ``night``, time zones, a party label after a councillor, a
+    # building society by its short name, a natural feature before ``catchment`` and a country
+    # before its ministry.
+    text = (
+        "Home | News | Jobs | Subscribe\n\n"
+        "Tarnshire | Tarnley | Bexby | Ardlow | Quenby\n\n"
+        "By Ann Vale\nPosted Aug 12, 2031 6:41 pm PDT | 07:12, Friday, 17 January 2031\n\n"
+        "The B1234 and Highway 9 were shut on Monday night. A Bexby man was rescued from a house "
+        "on Mill Street, Quenby, and the Ardlow-based charity opened a shelter.\n\n"
+        "Cllr Jo Penn (Lab) said the Quenby Building Society had promised help; Quenby has "
+        "branches in Tarnley. Inspectors will visit on 4 and 5 February.\n\n"
+        "Rain across the Wendle catchment broke records, Tarnia's Ministry of Water said.\n"
+    )
+    _, ann = run(system, text)
+    types = {(e.text, e.type) for e in ann.entities}
+    assert ("Jobs", "PERSON") not in types and ("Subscribe", "PERSON") not in types
+    assert {("Tarnley", "GPE"), ("Bexby", "GPE"), ("Quenby", "GPE")} <= types  # the menu line
+    assert {("Aug 12, 2031", "DATE"), ("Friday, 17 January 2031", "DATE")} <= types
+    assert ("PDT", "ORG") not in types
+    assert {("B1234", "LOC"), ("Highway 9", "LOC"), ("Monday", "DATE")} <= types
+    assert {("4", "DATE"), ("5 February", "DATE")} <= types
+    assert ("Lab", "ORG") in types
+    assert ("Quenby Building Society", "ORG") in types
+    assert ("Wendle", "LOC") in types
+    assert {("Tarnia", "GPE"), ("Ministry of Water", "ORG")} <= types

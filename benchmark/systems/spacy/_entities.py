@@ -18,14 +18,17 @@ from ._lexicon import (
     DATELINE,
     EVENT_HEADS,
     EVENT_TAILS,
+    INSTITUTION_HEADS,
     LEADING_DROP,
     NAME_TITLES,
+    ORG_HEAD_JOINED,
     ORG_HEAD_LAST,
     ORG_NOUNS,
     ORG_OF,
     ORG_SUFFIX,
     PERSON_HONORIFICS,
     PERSON_NOUNS,
+    PLACE_HEADS,
     POSSESSIVE_ENDINGS,
 )
 
@@ -47,10 +50,10 @@ LABEL_MAP: dict[str, EntityType] = {
 
 _TITLE_WORDS = frozenset({t.strip(".") for t in NAME_TITLES} | PERSON_HONORIFICS)
 """Words of a title or an honorific, without their final period (``dr``, ``minister``)."""
-_EDGE_OPEN = "\"“”‘’'«»„([{<"
+_EDGE_OPEN = "\"“”‘’'«»„([{</|"
 
 
-_EDGE_CLOSE = "\"“”‘’'«»,;:!?)]}>"
+_EDGE_CLOSE = "\"“”‘’'«»,;:!?)]}>/|"
 
 
 _DATE_KEEP = re.compile(
@@ -63,7 +66,9 @@ _DATE_KEEP = re.compile(
 
 _DATE_PREFIX = re.compile(
     r"^((the )?(end|beginning|start|middle|course|rest) of (the )?|(later|earlier) |"
-    r"(just|only|about|around|nearly|almost|some|over|within|since|until|during|on|in|at|by) )",
+    r"(just|only|about|around|nearly|almost|some|over|within|since|until|during|on|in|at|by) |"
+    r"\d{1,2}[:.]\d\d(?: ?[ap]\.?m\.?)?,? |(no )?(more|less|fewer) than |(at )?least |every |"
+    r"between |ending |(the )?(year|period|quarter|half[- ]year) ended )",
     re.IGNORECASE,
 )
 
@@ -146,6 +151,10 @@ def _raw_mentions(doc: Any) -> list[_Mention]:
     mentions: list[_Mention] = []
     for ent in doc.ents:
         label = LABEL_MAP.get(ent.label_)
+        if ent.label_ == "TIME" and (day := _WEEKDAY_IN.search(ent.text)):
+            start = ent.start_char + day.start()  # ``Monday night``: the day is a date
+            mentions.append(_Mention(start, start + len(day.group()), "DATE", day.group()))
+            continue
         if label is None:
             continue
         start, end = ent.start_char, ent.end_char
@@ -197,6 +206,18 @@ def _raw_mentions(doc: Any) -> list[_Mention]:
             continue
         if label != "DATE" and not surface[0].isupper() and surface[0] != "(":
             continue
+        owner = _OWNER_AND_BODY.fullmatch(surface) if label == "ORG" else None
+        if owner and INSTITUTION_HEADS & set(owner["body"].split()):
+            mentions.append(_Mention(start, start + owner.end("owner"), "GPE", owner["owner"]))
+            body = owner.start("body")  # ``Tarnia's Ministry of Water``: a country and its body
+            mentions.append(_Mention(start + body, end, "ORG", owner["body"]))
+            continue
+        if label == "DATE" and (pair := _TWO_DATES.fullmatch(surface)):
+            for part in ("first", "second"):  # ``4 and 5 February``: two dates
+                mentions.append(
+                    _Mention(start + pair.start(part), start + pair.end(part), "DATE", pair[part])
+                )
+            continue
         mentions.append(_Mention(start, end, label, surface))
     mentions = _join_name_parts(doc, _merge_bracketed(text, _split_glued(mentions)))
     return _add_pattern_mentions(text, mentions)
@@ -220,6 +241,34 @@ _CALENDAR = re.compile(
     r"\d{1,2}) )?(?i:" + "|".join(load_words("spacy_calendar_nouns")) + r"))\b(?![-'’]\w)"
 )
 """A calendar noun after a temporal word (``over the weekend``, ``for three years``)."""
+
+
+_SHORT_MONTH = r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)(?:\.(?= \d))?"
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+)
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_SHORT_WEEKDAY = r"(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.?"
+_SHORT_MONTH_DATE = re.compile(
+    rf"\b(?:{_SHORT_WEEKDAY},? )?"
+    rf"(?:{_SHORT_MONTH} \d{{1,2}}(?:, \d{{4}})?|\d{{1,2}} {_SHORT_MONTH}(?: \d{{4}})?)(?![\w])"
+    rf"|\b{_WEEKDAY},? (?:\d{{1,2}} {_MONTH}(?: \d{{4}})?|{_MONTH} \d{{1,2}}(?:, \d{{4}})?)\b"
+)
+"""A date the model tends to miss or cut: the month abbreviated (``Aug 11, 2024``, ``Tue 4 Mar
+2025``), or a weekday before the date (``Tuesday, 14 January 2025``)."""
+
+_OWNER_AND_BODY = re.compile(r"(?P<owner>[A-Z][\w-]+)['’]s (?P<body>[A-Z].*)")
+"""An organisation the model tagged with its country's possessive before it (when the rest
+names an institution)."""
+
+_WEEKDAY_IN = re.compile(rf"\b{_WEEKDAY}\b")
+
+_TWO_DATES = re.compile(
+    rf"(?P<first>(?:{_WEEKDAY} )?\d{{1,2}}|{_WEEKDAY}(?: \d{{1,2}})?|{_MONTH}(?: \d{{1,2}})?)"
+    rf"(?: and | to |-)(?P<second>(?:{_WEEKDAY} )?\d{{1,2}} {_MONTH}(?: \d{{4}})?|{_MONTH}"
+    rf"(?: \d{{1,2}})?(?:,? \d{{4}})?|{_WEEKDAY})"
+)
+"""Two dates the model tagged as one (``4 and 5 February``, ``October to January``)."""
 
 
 def _pattern_mentions(text: str) -> list[_Mention]:
@@ -252,6 +301,8 @@ def _pattern_mentions(text: str) -> list[_Mention]:
                 found.append(_Mention(start, end, "ORG", text[start:end]))
     for match in _YEAR.finditer(text):
         found.append(_Mention(match.start("year"), match.end("year"), "DATE", match["year"]))
+    for match in _SHORT_MONTH_DATE.finditer(text):  # ``Aug 11, 2024``, ``4 Mar 2025``
+        found.append(_Mention(match.start(), match.end(), "DATE", match.group()))
     for match in _CALENDAR.finditer(text):
         found.append(_Mention(match.start("date"), match.end("date"), "DATE", match["date"]))
     found += _titled_names(text)
@@ -270,6 +321,20 @@ def _pattern_mentions(text: str) -> list[_Mention]:
         start += lead.end() if lead else 0
         if len(text[start:end].split()) > 1:
             found.append(_Mention(start, end, "ORG", text[start:end]))
+    for match in ORG_HEAD_JOINED.finditer(text):  # ``Tarn and Ardley Police``
+        if not _inside_longer_name(text, match.start()):
+            found.append(_Mention(match.start(), match.end(), "ORG", match.group(), decided=True))
+    for pattern in (_ROAD, _PLACE_MODIFIER, _ADDRESS_PLACE):  # ``B1234``, ``a Tarnley man``
+        for match in pattern.finditer(text):
+            start, end = match.span("place" if match["place"] else "place2")
+            if pattern is _PLACE_MODIFIER and _DEMONYM.search(text[start:end]):
+                continue  # ``a Tarnish firm``: a nationality
+            place: EntityType = "LOC" if pattern is _ROAD else "GPE"
+            found.append(_Mention(start, end, place, text[start:end], decided=True))
+    for match in _PLACE_NAME.finditer(text):  # ``River Tarn``, which the model may miss
+        found.append(_Mention(match.start(), match.end(), "LOC", match.group(), decided=True))
+    for match in _COUNTY.finditer(text):  # ``Tarnshire`` alone: a county the model missed
+        found.append(_Mention(match.start(), match.end(), "GPE", match.group(), decided=True))
     for match in _NOUN_THEN_NAME.finditer(text):
         if match.group("noun") in ORG_NOUNS:  # ``payments startup Acme``, ``the insurer Acme``
             start, end = match.start("name"), match.end("name")
@@ -289,8 +354,9 @@ def _pattern_mentions(text: str) -> list[_Mention]:
                 start, end = match.start(group), match.end(group)
                 found.append(_Mention(start, end, "PERSON", text[start:end], decided=True))
     found += _speaker_labels(text)
-    for match in _EVENT_NAME.finditer(text):
-        found.append(_Mention(match.start(), match.end(), "EVENT", match.group()))
+    for match in _EVENT_NAME.finditer(text):  # not ``National Hurricane Center``
+        if not _inside_longer_name(text, match.start()) and match["name"] not in _PLACE_WORDS:
+            found.append(_Mention(match.start(), match.end(), "EVENT", match.group()))
     for match in _CREDIT_LINE.finditer(text):
         if match.group("label").lower() not in CREDIT_LABELS:
             continue
@@ -382,12 +448,12 @@ _ROLE_THEN_NAME = re.compile(
 
 
 _PERSON_FROM_PLACE = re.compile(
-    r"\b(?:man|woman|men|women|boy|girl|people|person|resident|residents|family|couple|"
-    rf"teenager|pensioner|mother|father) from (?P<place>{_NAME_WORD}(?: {_NAME_WORD})?)\b"
+    r"\b(?:(?:man|woman|men|women|boy|girl|people|person|resident|residents|family|couple|"
+    r"teenager|pensioner|mother|father) from|(?:[Rr]esidents|[Vv]illagers|[Hh]omeowners) (?:of|in))"
+    rf" (?P<place>{_NAME_WORD}(?: {_NAME_WORD})?)\b(?! [A-Z])"
 )
-
-
-"""Where a person is from: ``a 31-year-old man from Ardley`` (a place)."""
+"""Where people are from or live: ``a 31-year-old man from Ardley``, ``residents of Ardley``
+(a place, not the first words of a longer name)."""
 
 
 _HYPHENATED_PLACE = re.compile(
@@ -406,7 +472,7 @@ _NOUN_THEN_NAME = re.compile(
 """A common noun, then a name: an organisation when the noun names one (``startup Acme``)."""
 
 
-_AGENT_NOUN = re.compile(r"[a-z]{3,}(?:ologist|ist|ian|er|or)$")
+_AGENT_NOUN = re.compile(r"[a-z]{3,}(?:ologist|ist|ian|er|or|man|woman|person)$")
 
 
 def _untitled(text: str, start: int, end: int) -> list[_Mention]:
@@ -423,7 +489,8 @@ def _untitled(text: str, start: int, end: int) -> list[_Mention]:
 
 def _is_person_noun(word: str) -> bool:
     """A noun for a person: a title, role or kin noun, or an agent noun (``hydrologist``,
-    ``historian``, ``researcher``) that names no kind of organisation (``manufacturer``)."""
+    ``historian``, ``researcher``, ``craftsman``) that names no kind of organisation
+    (``manufacturer``)."""
     word = word.lower()
     return word in PERSON_NOUNS or bool(_AGENT_NOUN.fullmatch(word) and word not in ORG_NOUNS)
 
@@ -462,17 +529,52 @@ def _titled_names(text: str) -> list[_Mention]:
         if ORG_SUFFIX.fullmatch("Name " + name[-1][2]) or any(w[2].endswith(".") for w in name):
             continue
         start, end = run.start() + name[0][0], run.start() + name[-1][1]
-        found.append(_Mention(start, end, "PERSON", text[start:end]))
+        found.append(_Mention(start, end, "PERSON", text[start:end], decided=True))
     return found
 
 
 _EVENT_NAME = re.compile(
-    r"\b(?:" + "|".join(re.escape(head) for head in EVENT_HEADS) + rf")\s+{_NAME_WORD}\b"
+    r"\b(?:" + "|".join(re.escape(head) for head in EVENT_HEADS) + rf")\s+(?P<name>{_NAME_WORD})\b"
 )
 
 
+def _inside_longer_name(text: str, start: int) -> bool:
+    """Whether a capitalised word comes right before ``start`` (a pattern that matched the end
+    of a longer name: ``Ann Lee and Tarn Police``, ``National Hurricane Center``)."""
+    return bool(re.search(r"[A-Z][\w’'-]*\s$", text[max(0, start - 30) : start]))
+
+
+_PLACE_NAME = re.compile(
+    r"\b(?:" + "|".join(sorted(PLACE_HEADS)) + rf") {_NAME_WORD}(?: {_NAME_WORD})?(?![\w’'-])"
+)
+"""A named river, lake or mountain by its first word (``River Tarn``, ``Loch Ard``)."""
+
+_ROAD = re.compile(
+    r"(?<![\w’'-])(?P<place>[ABM]\d{1,4}(?:\(M\))?|(?:State |US |U\.S\. )?"
+    r"(?:Highway|Route|Interstate|Motorway) \d{1,4}|I-\d{1,3}|SH\d{1,3})(?![\w’'-])(?P<place2>)"
+)
+"""A road by its number (``the B1234``, ``Highway 99``, ``I-99``): a place."""
+
+_PLACE_MODIFIER = re.compile(
+    rf"\b(?:[Aa]n?|[Tt]wo|[Tt]hree) (?P<place>{_NAME_WORD}) (?:man|woman|men|women|teenager|"
+    r"teenagers|boy|girl|pensioner|mother|father|couple|family|motorist|driver|firm|company|"
+    r"charity|school|pub|farmer)\b"
+    rf"|\b(?P<place2>{_NAME_WORD}(?: {_NAME_WORD})?)-(?:based|headquartered|born|registered)\b"
+)
+"""A place used as a modifier: ``a Tarnley man``, ``the Tarnley-based firm``."""
+
+_ADDRESS_PLACE = re.compile(
+    r"\b(?:Street|Road|Lane|Avenue|Drive|Close|Crescent|Terrace|Square|Place|Way), "
+    rf"(?P<place>{_NAME_WORD}(?: {_NAME_WORD})?)(?=[,.;)]| (?:on|at|in|was|has|had|is)\b)"
+    r"(?P<place2>)"
+)
+"""The town after a street in an address (``Mill Lane, Tarnley,``)."""
+
+_COUNTY = re.compile(r"(?<![\w’'-])[A-Z][a-z]{2,}shire(?![\w’'-])(?! [A-Z])")
+"""A county by its ending (``Tarnshire``), not the first word of a longer name."""
+
 _CREDIT_LINE = re.compile(
-    r"(?m)^\s*(?P<label>[A-Za-z]+(?: [a-z]+)?)(?: by)?\s*:\s*"
+    r"(?m)(?:^|(?<=[.!?] ))\s*(?P<label>[A-Za-z]+(?: [a-z]+)?)(?: by)?\s*:\s*"
     rf"(?P<name>{_NAME_WORD}(?: {_NAME_WORD}){{0,3}})"
     r"(?:\s*[/|]\s*(?P<agency>[A-Z][^\n/|]{1,60}?))?\s*$"
 )
@@ -484,10 +586,13 @@ def _add_pattern_mentions(text: str, mentions: list[_Mention]) -> list[_Mention]
     result = list(mentions)
     for m in extra:
         clashing = [o for o in result if o.start < m.end and m.start < o.end]
-        if any(o.start <= m.start and m.end <= o.end and o.type == m.type for o in clashing):
+        same = [o for o in clashing if o.start <= m.start and m.end <= o.end and o.type == m.type]
+        if same:
+            for o in same:  # the model's mention, as sure as the pattern's when they agree
+                o.decided = o.decided or (m.decided and (o.start, o.end) == (m.start, m.end))
             continue
-        if m.type == "DATE" and clashing:
-            continue
+        if m.type == "DATE" and any(o.start < m.start or m.end < o.end for o in clashing):
+            continue  # a date pattern only replaces what it contains
         result = [o for o in result if o not in clashing]
         result.append(m)
     return sorted(result, key=lambda m: (m.start, -m.end))
@@ -554,7 +659,7 @@ def _join_name_parts(doc: Any, mentions: list[_Mention]) -> list[_Mention]:
             ):
                 start = before.idx
         if start == m.start:
-            result.append(m)
+            result.append(_with_name_after(doc, m, by_start, lowercase))
             continue
         name = text[start : m.end]
         label: EntityType = m.type
@@ -567,13 +672,45 @@ def _join_name_parts(doc: Any, mentions: list[_Mention]) -> list[_Mention]:
     return result
 
 
+def _with_name_after(
+    doc: Any, m: _Mention, by_start: dict[int, Any], lowercase: set[str]
+) -> _Mention:
+    """A nationality the model tagged alone before the rest of an organisation's name, made
+    the whole name (``[Tarnish] Rail``); any other mention unchanged."""
+    token = by_start.get(m.start)
+    if m.type != "NORP" or token is None or token.i + 1 >= len(doc):
+        return m
+    after = doc[token.i + 1]
+    if (
+        after.pos_ == "PROPN"
+        and after.is_title
+        and after.idx == m.end + 1
+        and after.lower_ not in lowercase
+        and after.lower_.strip(".") not in _TITLE_WORDS
+        and after.ent_type_ == ""
+        and not (  # ``Tarnish Water Minister``: a title
+            after.i + 1 < len(doc) and doc[after.i + 1].lower_.strip(".") in _TITLE_WORDS
+        )
+    ):
+        end = after.idx + len(after.text)
+        return _Mention(m.start, end, "ORG", doc.text[m.start : end])
+    return m
+
+
 def _split_glued(mentions: list[_Mention]) -> list[_Mention]:
-    """``NameName`` glued by a lost space: two mentions when both halves are known names."""
+    """``NameName`` glued by a lost space: two mentions when both halves are known names;
+    ``Name/Agency`` (a photo credit): one mention per side of the slash."""
     known = {m.text: m.type for m in mentions}
     result: list[_Mention] = []
     for m in mentions:
         glued = re.fullmatch(r"([A-Z][a-z]+)([A-Z][a-z]+)", m.text)
-        if glued and glued.group(1) in known and glued.group(2) in known:
+        if m.type != "DATE" and re.search(r"[^\W\d]\s?/\s?[^\W\d]", m.text):
+            for part in re.finditer(r"[^/]+", m.text):
+                start, end = trim(m.text, part.start(), part.end())
+                if end > start:
+                    surface = m.text[start:end]
+                    result.append(_Mention(m.start + start, m.start + end, m.type, surface))
+        elif glued and glued.group(1) in known and glued.group(2) in known:
             cut = m.start + len(glued.group(1))
             result.append(_Mention(m.start, cut, known[glued.group(1)], glued.group(1)))
             result.append(_Mention(cut, m.end, known[glued.group(2)], glued.group(2)))
@@ -587,6 +724,13 @@ def _last_word(surface: str) -> str:
 
 
 _PLACE_WORDS = load_words("spacy_place_words")
+_GEO_NOUNS: dict[str, EntityType] = {
+    **dict.fromkeys(load_words("spacy_area_nouns"), "GPE"),
+    **dict.fromkeys(load_words("spacy_feature_nouns"), "LOC"),
+}
+"""Common nouns after a place's name (``the Ardley area``, ``the Tarn catchment``) and the type
+they give it."""
+_PLACE_NAMED_HEADS = load_words("spacy_place_named_heads")
 
 
 def _corporate_short_forms(mentions: list[_Mention]) -> dict[str, str]:
@@ -613,29 +757,71 @@ def _corporate_short_forms(mentions: list[_Mention]) -> dict[str, str]:
     return forms
 
 
+def _event_short_forms(mentions: list[_Mention]) -> dict[str, str]:
+    """The name alone of a named storm, mapped to the full name (``Ada`` -> ``Storm Ada``).
+
+    Example:
+        >>> _event_short_forms([_Mention(0, 9, "EVENT", "Storm Ada")])
+        {'Ada': 'Storm Ada'}
+    """
+    forms: dict[str, str] = {}
+    heads = sorted(EVENT_HEADS, key=len, reverse=True)
+    for m in mentions:
+        head = next((h for h in heads if m.type == "EVENT" and m.text.startswith(h + " ")), None)
+        if head is not None:
+            forms.setdefault(m.text[len(head) + 1 :], m.text)
+    return forms
+
+
+_TITLE_THEN_WORD = re.compile(
+    r"\b(?i:" + "|".join(sorted(map(re.escape, _TITLE_WORDS))) + r")\.? (?P<name>[A-Z][\w’'-]+)"
+)
+"""A title or honorific and the word after it (``Ms Marsh``, ``Sgt Hill``): a person's name."""
+
+
 def _relabel_and_propagate(
     text: str, mentions: list[_Mention], lowercase: set[str]
 ) -> list[_Mention]:
     """Give each surface form one type (surnames of people become PERSON), then tag its misses."""
-    person_surnames = {
-        _last_word(m.text) for m in mentions if m.type == "PERSON" and len(m.text.split()) > 1
-    }
     context = _context_votes(text, mentions)
+    titled = {match["name"] for match in _TITLE_THEN_WORD.finditer(text)}
+    place_firsts = {
+        words[0]
+        for m in mentions
+        if m.type == "ORG"
+        and len(words := m.text.split()) > 1
+        and words[-1] in _PLACE_NAMED_HEADS
+        and words[0][0].isupper()
+    }
     corporate = {
         short: full
         for short, full in _corporate_short_forms(mentions).items()
         if (short, "GPE") not in context  # ``in Ardley``: a place, whatever ``Ardley Group`` is
+        and short not in place_firsts
     }
     for m in mentions:
-        if m.type in ("PERSON", "ORG") and _last_word(m.text) in _PLACE_WORDS and " " in m.text:
+        words = m.text.split()
+        if (
+            m.type in ("PERSON", "ORG")
+            and len(words) > 1
+            and words[-1] in _PLACE_WORDS
+            and not (m.decided or words[-1] in titled)  # ``Sgt Ann Marsh``: a person
+        ):
             m.type = "LOC"
-        elif m.text in corporate:
-            m.type = "ORG"
+        elif m.type != "DATE" and len(words) > 1 and words[0] in PLACE_HEADS:
+            m.type, m.decided = "LOC", True  # ``River Tarn``
+        elif m.text in corporate or (m.type == "PERSON" and words[0] in corporate):
+            m.type = "ORG"  # ``Acme``, ``Acme Tarn``: a company's short name, not a person
+    person_surnames = {
+        _last_word(m.text) for m in mentions if m.type == "PERSON" and len(m.text.split()) > 1
+    }
     votes: dict[str, Counter[str]] = {}
     for m in mentions:
         votes.setdefault(m.text, Counter())[m.type] += 1
     for (surface, label), count in context.items():
         votes[surface][label] += count
+    for place in place_firsts:  # ``Tarnley`` alone after ``Tarnley Borough Council``: the town
+        votes.setdefault(place, Counter())["GPE"] += 3
     decided: dict[str, Counter[str]] = {}
     for m in mentions:
         if m.decided:
@@ -655,6 +841,8 @@ def _relabel_and_propagate(
         chosen[surface] = best
     for short in corporate:
         chosen.setdefault(short, "ORG")
+    for short in _event_short_forms(mentions):
+        chosen[short] = "EVENT"  # ``Ada`` after ``Storm Ada``
     for surname in person_surnames:  # ``Okoro`` alone after ``Ada Okoro``, also in capitals
         if surname.lower() not in lowercase:
             for form in (surname, surname.upper()):
@@ -677,6 +865,9 @@ def _relabel_and_propagate(
         for match in pattern.finditer(text):
             if any(covered[match.start() : match.end()]):
                 continue
+            following = re.match(r" ([A-Z][\w’'-]*)", text[match.end() : match.end() + 30])
+            if " " not in surface and following and following[1].lower() not in _TITLE_WORDS:
+                continue  # ``Tarn`` in ``Tarn West``: the start of another name
             extra.append(_Mention(match.start(), match.end(), label, surface))
             for i in range(match.start(), match.end()):
                 covered[i] = True
@@ -744,10 +935,14 @@ def _link(mentions: list[_Mention]) -> dict[str, str]:
         if m.type in ("ORG", "GPE", "LOC", "EVENT", "MISC") and _initials(m.text)
     }
     corporate = _corporate_short_forms(mentions)
+    events = _event_short_forms(mentions)
     for m in mentions:
         if m.text in canonical:
             continue
         form = m.text
+        if m.type == "EVENT" and m.text in events:
+            canonical[m.text] = events[m.text]
+            continue
         if m.type == "ORG" and m.text in corporate:
             canonical[m.text] = corporate[m.text]
             continue
@@ -791,7 +986,7 @@ def _fix_types(doc: Any, mentions: list[_Mention], lowercase: set[str]) -> list[
     - ``Name (ACR)`` with ACR the initials of the name's capitalised words: an organisation, and
       so is ACR;
     - ``Name, 67,``: a person (an age in apposition);
-    - a NORP that is no nationality word (``the Tamar``): a place (LOC after ``the``, else GPE);
+    - a NORP that is no nationality word (``the Ardle``): a place (LOC after ``the``, else GPE);
     - one word in lowercase elsewhere in the article (``Floodwater`` opening a sentence) or
       tagged as a common noun: not a name.
     """
@@ -802,7 +997,11 @@ def _fix_types(doc: Any, mentions: list[_Mention], lowercase: set[str]) -> list[
     heads = _mention_heads(doc, mentions)
     for m in mentions:
         after = text[m.end : m.end + 40]
-        if _NOT_A_NAME.match(m.text) and (m.type != "DATE" or m.text.startswith("Year")):
+        if (
+            _NOT_A_NAME.match(m.text)
+            and (m.type != "DATE" or m.text.startswith("Year"))
+            and not m.decided  # ``the A6``: a road, found by its pattern
+        ):
             continue
         if m.text.lower().rstrip(".") in _TITLE_WORDS:
             continue  # ``Ald.`` alone: a title, not a name
@@ -828,6 +1027,10 @@ def _fix_types(doc: Any, mentions: list[_Mention], lowercase: set[str]) -> list[
                 continue
         acronym = re.match(r" \(([^\W\d_]{2,8})\)", after)
         decided = _apposition_type(heads.get(m.start)) if m.type != "DATE" else None
+        party = _PARTY_LABEL.match(after) if m.type == "PERSON" else None
+        if party:  # ``Cllr Ann Lee (Lab)``: her party, by its short name
+            start = m.end + 2
+            acronyms.append(_Mention(start, start + len(party[1]), "ORG", party[1]))
         if acronym and _initials(m.text) == acronym.group(1).upper():
             m.type = "ORG"
             start = m.end + 2
@@ -848,17 +1051,26 @@ def _fix_types(doc: Any, mentions: list[_Mention], lowercase: set[str]) -> list[
             else:
                 m.type = "LOC" if text[max(0, m.start - 4) : m.start].lower() == "the " else "GPE"
         kept.append(m)
-    for found in acronyms:  # ``(GHP)`` after its expansion: the organisation's short name
+    for found in acronyms:  # ``(GHP)`` after its expansion, ``(Lab)`` after a councillor
         same = [m for m in kept if m.start < found.end and found.start < m.end]
         if not same:
             kept.append(found)
         elif len(same) == 1 and (same[0].start, same[0].end) == (found.start, found.end):
             same[0].type, same[0].decided = "ORG", True
+        elif all(found.start <= m.start and m.end <= found.end for m in same):
+            kept = [m for m in kept if m not in same] + [found]
     return sorted(kept, key=lambda m: (m.start, -m.end))
 
 
-_NOT_A_NAME = re.compile(r"^[A-Z]{0,3}[$€£¥₦]?\d|^Year \d{1,2}$")
-"""Amounts of money (``N11.9 billion``, ``R$18 million``) and school years (``Year 2``)."""
+_PARTY_LABEL = re.compile(r" \(((?:[A-Z][a-z]{1,5}|[A-Z]{2,4})(?: [A-Z][a-z]{1,5})?)\)")
+"""A short capitalised label in brackets after a person's name: a party (``(Lab)``, ``(Lib
+Dem)``, ``(SNP)``)."""
+
+_NOT_A_NAME = re.compile(
+    r"^[A-Z]{0,3}[$€£¥₦]?\d|^Year \d{1,2}$|^(?:GMT|BST|UTC|CES?T|[ECMP][SD]T|AE[SD]T|NZ[SD]T)$"
+)
+"""Amounts of money (``N11.9 billion``, ``R$18 million``), school years (``Year 2``) and time
+zones (``GMT``)."""
 
 _TICKER = re.compile(_TICKER_TAIL)
 
@@ -881,6 +1093,10 @@ def _mention_heads(doc: Any, mentions: list[_Mention]) -> dict[int, Any]:
     return heads
 
 
+_OTHER = frozenset({"PRODUCT", "WORK_OF_ART", "LAW", "EVENT", "LANGUAGE"})
+"""The pipeline's labels for names that are no person, organisation or place."""
+
+
 def _apposition_type(head: Any) -> EntityType | None:
     """The type an apposition decides: a name next to ``the company``/``the housing
     association`` is an organisation, next to ``an analyst``/``the family's solicitor``/
@@ -891,6 +1107,8 @@ def _apposition_type(head: Any) -> EntityType | None:
     nouns += [c for c in head.lefts if c.dep_ in ("compound", "amod", "nmod") and c.is_lower]
     if head.dep_ == "appos" and head.head.pos_ == "NOUN":
         nouns.append(head.head)
+    if head.dep_ in ("compound", "nmod") and head.head.pos_ == "NOUN" and head.ent_type_ in _OTHER:
+        nouns.append(head.head)  # ``the Tarn Members' Voice group``, not ``the Tarn police``
     for noun in nouns:
         lemma = noun.lemma_.lower()
         if lemma in ORG_NOUNS:
@@ -914,8 +1132,15 @@ def _context_votes(text: str, mentions: list[_Mention]) -> Counter[tuple[str, st
     votes: Counter[tuple[str, str]] = Counter()
     for m, listed in pairwise(mentions):  # ``Lima, Quito and Cusco``: a list of places
         gap = text[m.end : listed.start]  # shares their type
-        if m.type == "GPE" and listed.type == "PERSON" and _LIST_GAP.fullmatch(gap):
-            votes[(listed.text, "GPE")] += 2
+        if not _LIST_GAP.fullmatch(gap):
+            continue
+        for town, other in ((m, listed), (listed, m)):
+            if town.type == "GPE" and other.type in ("PERSON", "ORG") and " " not in other.text:
+                votes[(other.text, "GPE")] += 2
+    for m in mentions:  # ``the Tarn catchment``, ``the Ardley area``
+        noun = re.match(r" ([a-z]+)\b", text[m.end : m.end + 20])
+        if m.type in ("PERSON", "ORG") and " " not in m.text and noun and noun[1] in _GEO_NOUNS:
+            votes[(m.text, _GEO_NOUNS[noun[1]])] += 3
     typed = {m.text: m.type for m in mentions if m.type not in ("DATE", "LOC")}
     for surface, label in typed.items():
         if " " in surface:  # one-word names only; ``in`` tells no LOC from GPE
@@ -938,11 +1163,57 @@ def build_entities(doc: Any) -> tuple[list[_Mention], dict[str, str]]:
     lowercase = {w for w in re.findall(r"[^\W\d_]+", doc.text) if w.islower()}  # common words
     mentions = _fix_types(doc, _raw_mentions(doc), lowercase)
     mentions = _relabel_and_propagate(doc.text, mentions, lowercase)
+    mentions = _type_menu_lists(doc.text, mentions, lowercase)
     canonical = _link(mentions)
     for m in mentions:
         if m.type != "DATE":
             m.entity_id = kebab(canonical[m.text]) or None
     return mentions, canonical
+
+
+def _type_menu_lists(text: str, mentions: list[_Mention], lowercase: set[str]) -> list[_Mention]:
+    """A site-navigation line of names (``Tarnshire | Tarnley | Ardley | Bexby``): every name in
+    it takes the type most of its tagged names have, tagged or not; a menu item the model took
+    for a person's one-word name (``Jobs``) is no name.
+
+    Example:
+        >>> line = "Tarnshire | Tarnley | Ardley | Bexby"
+        >>> found = [_Mention(0, 9, "GPE", "Tarnshire"), _Mention(12, 19, "GPE", "Tarnley"),
+        ...          _Mention(22, 28, "ORG", "Ardley")]
+        >>> [(m.text, m.type) for m in _type_menu_lists(line, found, set())]
+        [('Tarnshire', 'GPE'), ('Tarnley', 'GPE'), ('Ardley', 'GPE'), ('Bexby', 'GPE')]
+    """
+    by_span = {(m.start, m.end): m for m in mentions}
+    added: list[_Mention] = []
+    dropped: set[int] = set()
+    for line in re.finditer(r"[^\n]+", text):
+        if line.group().count("|") < 2:
+            continue
+        items = [
+            (line.start() + item.start(), line.start() + item.end())
+            for item in re.finditer(r"[^|\s][^|]*[^|\s]|[^|\s]", line.group())
+        ]
+        for span in items:
+            if span in by_span and by_span[span].type == "PERSON" and " " not in by_span[span].text:
+                dropped.add(id(by_span.pop(span)))
+        types = Counter(by_span[span].type for span in items if span in by_span)
+        if not types:
+            continue
+        label, count = types.most_common(1)[0]
+        if count < 2 or count * 2 <= sum(types.values()) or label not in ("GPE", "LOC"):
+            continue
+        for start, end in items:
+            name = text[start:end]
+            if not re.fullmatch(r"[A-Z][\w’'-]+(?: [A-Z][\w’'-]+){0,2}", name):
+                continue
+            if name.lower() in lowercase:
+                continue
+            if (start, end) in by_span:
+                by_span[(start, end)].type = label
+            elif not any(m.start < end and start < m.end for m in mentions):
+                added.append(_Mention(start, end, label, name))
+    kept = [m for m in mentions if id(m) not in dropped]
+    return sorted(kept + added, key=lambda m: (m.start, -m.end))
 
 
 def _line_of(text: str, offset: int) -> str:

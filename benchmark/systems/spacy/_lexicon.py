@@ -40,24 +40,43 @@ BOILERPLATE = re.compile(
 )
 """Lines that are site furniture rather than news text."""
 
+_NAME_WORD = r"[A-Z](?:[\w&-]|['’](?!s\s))*"
+"""A capitalised word of an organisation's name; not a possessive (``Tarnia's Ministry``)."""
+
 ORG_SUFFIX = re.compile(
-    r"\b((?:[A-Z][\w&’'-]*\s){1,3}(?:"
+    r"\b((?:"
+    + _NAME_WORD
+    + r"\s){1,3}(?:"
     + "|".join(re.escape(word) for word in load_phrases("spacy_company_suffixes"))
     + r"))(?!\w)"
 )
 """A company name ending in a corporate suffix (``Acme Widgets Inc``)."""
 
+INSTITUTION_HEADS = load_words("spacy_institution_heads")
+"""Head nouns of institutions' names (``Council``, ``Ministry``)."""
 _INSTITUTION_HEADS = "|".join(re.escape(word) for word in load_phrases("spacy_institution_heads"))
 
 ORG_OF = re.compile(
-    r"\b(?:[A-Z][\w’'-]*\s){0,2}(?:"
+    r"\b(?:"
+    + _NAME_WORD
+    + r"\s){0,2}(?:"
     + _INSTITUTION_HEADS
     + r")(?: of(?: the)?(?: [A-Z][\w’'-]*)+| (?:[A-Z][\w’'-]*)(?: [A-Z][\w’'-]*)*)"
 )
 """An institution named by a head noun and a proper complement (``Council of Island States``)."""
 
-ORG_HEAD_LAST = re.compile(r"\b(?:[A-Z][\w’'-]*\s){1,3}(?:" + _INSTITUTION_HEADS + r")(?![\w’'-])")
+ORG_HEAD_LAST = re.compile(
+    r"\b(?:" + _NAME_WORD + r"\s){1,3}(?:" + _INSTITUTION_HEADS + r")(?![\w’'-])"
+)
 """An institution named by proper words before its head noun (``Tarn Valley District Council``)."""
+
+ORG_HEAD_JOINED = re.compile(
+    r"\b[A-Z][\w’'-]* (?:and|&) [A-Z][\w’'-]* (?:" + _INSTITUTION_HEADS + r")(?![\w’'-])"
+)
+"""An institution of two places joined by ``and`` (``Tarn and Ardley Police``)."""
+
+PLACE_HEADS = load_words("spacy_place_heads")
+"""First words of place names (``River Tarn``): the whole name is a LOC."""
 
 SILENT_HEADS = load_words("spacy_silent_heads")
 """Lemmas governing a reporting verb that withhold its content (``declined to say whether``)."""
@@ -75,16 +94,21 @@ CREDIT_LABELS = load_phrases("spacy_credit_labels")
 """Labels opening a photo-credit line (``Photo: Ann Lee/Agency``)."""
 
 ROLE_NOUNS = load_words("spacy_role_nouns")
+"""Nouns of a person described only by a role (``a volunteer who asked not to be named``)."""
+
 SPOKESPEOPLE = load_words("spacy_spokespeople")
 """Nouns for someone who speaks for an organisation: with the organisation named in the same
 noun phrase and no name, the organisation is the speaker."""
-"""Nouns of a person described only by a role (``a volunteer who asked not to be named``)."""
 
 KIN_NOUNS = load_words("spacy_kin_nouns")
 PERSON_NOUNS = NAME_TITLES | ROLE_NOUNS | KIN_NOUNS
+"""Nouns that describe a person: a name in apposition to one is a PERSON (``an analyst``)."""
+
 DESCRIBED_NOUNS = ROLE_NOUNS | KIN_NOUNS
 """Nouns that describe a speaker without naming them (``a volunteer``, ``one mother``)."""
-"""Nouns that describe a person: a name in apposition to one is a PERSON (``an analyst``)."""
+
+NOT_AGENTS = load_words("spacy_not_agents")
+"""Nouns shaped like agent nouns that name no person (``a letter said``)."""
 
 COMPANY_NOUNS = load_words("spacy_company_nouns")
 """Common nouns for a company (``the firm said``): they stand for the company last quoted."""

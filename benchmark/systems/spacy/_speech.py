@@ -18,6 +18,7 @@ from ._lexicon import (
     DOCUMENT_NOUNS,
     GROUP_PRONOUNS,
     NAME_TITLES,
+    NOT_AGENTS,
     ORG_NOUNS,
     PERSON_PRONOUNS,
     REPORTING_VERBS,
@@ -70,6 +71,7 @@ class _Context:
         self.last_group: tuple[str, str] | None = None
         self.last_organisation: tuple[str, str] | None = None
         self.last_speaker: tuple[str, str] | None = None
+        self.pronouns: dict[str, str] = {}  # speaker id -> ``he``/``she``, once text tells it
         self.person_subjects: list[tuple[int, str, str]] = []
         self.introduced: dict[str, tuple[int, tuple[str, str]]] = {}  # ``A doctor … described``
         for token in doc:
@@ -84,8 +86,7 @@ class _Context:
             if subject is not None and subject.type == "PERSON" and subject.entity_id:
                 self.person_subjects.append((token.idx, self.name_of(subject), subject.entity_id))
             elif _described_only(token) and _represented(self, token) is None:
-                start, end = _np_bounds(token)
-                described = _described_speaker(self.text[start:end])
+                described = _described_speaker(token)
                 self.introduced.setdefault(token.lemma_.lower(), (token.idx, described))
                 if _is_reporting(token.head):
                     self.person_subjects.append((token.idx, *described))
@@ -128,7 +129,7 @@ def _is_reporting(token: Any) -> bool:
 
 def _np_bounds(head: Any) -> tuple[int, int]:
     """Char range of a noun phrase: its left dependents and the head (no relative clauses)."""
-    left = head
+    left = head.head if _one_before(head) else head
     for child in head.lefts:
         if child.dep_ in ("det", "poss", "compound", "amod", "nmod", "case", "punct", "nummod"):
             left = min(left, child.left_edge, key=lambda t: t.i)
@@ -186,12 +187,28 @@ def _named_after(ctx: _Context, noun: Any) -> Any:
     return None
 
 
+def _noun_after_one(token: Any) -> Any:
+    """The noun the parser hung under ``One``/``Another`` as the subject (``One rancher … said``
+    parsed with ``One`` as the subject), or None."""
+    if token.lower_ not in _ONE or token.i + 1 >= len(token.doc):
+        return None
+    noun = token.doc[token.i + 1]
+    return noun if noun.head.i == token.i and noun.pos_ == "NOUN" else None
+
+
+def _one_before(noun: Any) -> bool:
+    """Whether ``noun`` is the role after a ``One``/``Another`` the parser took as the subject."""
+    head = noun.head
+    return head.i == noun.i - 1 and head.lower_ in _ONE and head.dep_ in ("nsubj", "nsubjpass")
+
+
 def _dependency_subject(verb: Any) -> Any:
     for _ in range(3):
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
         if subjects:  # a timestamp parsed as a second subject (``11:15 - Ann confirmed``) loses
-            named = [c for c in subjects if c.pos_ != "NUM"] or subjects
-            return min(named, key=lambda c: abs(c.i - verb.i))
+            named = [c for c in subjects if c.pos_ != "NUM" or _noun_after_one(c)] or subjects
+            subject = min(named, key=lambda c: abs(c.i - verb.i))
+            return _noun_after_one(subject) or subject
         for child in verb.children:
             if child.dep_ == "agent":
                 for grandchild in child.children:
@@ -246,14 +263,21 @@ def _resolve_speaker(ctx: _Context, verb: Any, found: _Found) -> None:
     lower = subject.lower_
     if lower in PERSON_PRONOUNS:
         found.speaker_span = (subject.idx, subject.idx + len(subject.text))
+        pronoun = _PRONOUN_GENDER.get(lower)
+        resumed = ctx.last_person if verb.lemma_.lower() in _RESUMING_VERBS else None
+        if resumed is not None and ctx.pronouns.get(resumed[1], pronoun) != pronoun:
+            resumed = None
         antecedent = (
-            _role_subject_before(ctx, verb)
+            resumed  # ``he added``: the person who spoke last, not the one named last
+            or _role_subject_before(ctx, verb)
             or _person_in_previous_sentence(ctx, verb)
             or ctx.person_subject_before(found.start)
             or ctx.last_person
         )
         if antecedent is not None:
-            found.speaker, found.speaker_id = antecedent
+            found.speaker, found.speaker_id = ctx.last_person = antecedent
+            if pronoun is not None:
+                ctx.pronouns.setdefault(antecedent[1], pronoun)
         return
     if lower in GROUP_PRONOUNS:
         found.speaker_span = (subject.idx, subject.idx + len(subject.text))
@@ -293,6 +317,16 @@ def _resolve_speaker(ctx: _Context, verb: Any, found: _Found) -> None:
     organisation_noun = subject.lemma_.lower() in ORG_NOUNS and (
         subject.tag_ == "NN" or subject.lower_ == "police"  # ``police said``: the force
     )
+    named_in = [  # ``The Tarn Members' Voice group``, not ``the Tarn Football League club``
+        m
+        for m in np_mentions
+        if m.type == "ORG" and m.end <= subject.idx and m.text.split()[-1].lower() not in ORG_NOUNS
+    ]
+    if organisation_noun and subject.tag_ == "NN" and named_in and named_in[-1].entity_id:
+        found.speaker, found.speaker_id = ctx.name_of(named_in[-1]), named_in[-1].entity_id
+        found.organisation = True
+        ctx.last_group = ctx.last_organisation = (found.speaker, found.speaker_id)
+        return
     if (represented := _represented(ctx, subject)) is not None:
         found.speaker, found.speaker_id = represented  # ``A spokesperson for the GHP``
         found.organisation = True
@@ -300,7 +334,7 @@ def _resolve_speaker(ctx: _Context, verb: Any, found: _Found) -> None:
             ctx.last_group = ctx.last_organisation = represented
         return
     if _described_only(subject) and not organisation_noun:
-        described = found.speaker, found.speaker_id = _described_speaker(text[start:end])
+        described = found.speaker, found.speaker_id = _described_speaker(subject)
         ctx.described[subject.lemma_.lower()] = described
         if subject.tag_ == "NN":  # ``She added:`` after ``A ferry captain … said``
             ctx.last_person = described
@@ -355,9 +389,14 @@ def _organisation_holding(ctx: _Context, subject: Any, verb: Any) -> tuple[str, 
 
 
 def _name_between(ctx: _Context, subject: Any, verb: Any) -> _Mention | None:
-    """A person's name set off by commas between a role subject and its verb."""
+    """A person's name set off by commas between a role subject and its verb, or in apposition
+    to it (``Her neighbour, retired teacher Ann Lee, said``)."""
     if not subject.i < verb.i <= subject.i + 12:
         return None
+    for child in subject.children:
+        m = ctx.mention_at(child) if child.dep_ == "appos" and child.i < verb.i else None
+        if m is not None and m.type == "PERSON":
+            return m
     for token in subject.doc[subject.i + 1 : verb.i]:
         m = ctx.mention_at(token)
         if m is not None and m.type == "PERSON":
@@ -460,8 +499,7 @@ def _role_subject_before(ctx: _Context, verb: Any) -> tuple[str, str] | None:
         and _name_between(ctx, subject, previous.root) is None
         and _represented(ctx, subject) is None
     ):
-        start, end = _np_bounds(subject)  # ``A ferry captain … said … She added:``
-        return _described_speaker(ctx.text[start:end])
+        return _described_speaker(subject)  # ``A ferry captain … said … She added:``
     if subject is None or subject.pos_ != "NOUN" or subject.lower_ not in NAME_TITLES:
         return None
     start, end = _np_bounds(subject)
@@ -536,8 +574,9 @@ def _represented(ctx: _Context, subject: Any) -> tuple[str, str] | None:
         if place.lemma_.lower() in ORG_NOUNS:
             return _organisation_named_by(ctx, subject.head, place)
     owned = any(c.dep_ == "poss" for c in subject.children)  # ``the agency's top official``: one
-    if not places and lemma in SPOKESPEOPLE and subject.tag_ == "NN" and not owned:
-        return ctx.last_organisation  # ``Acme said … A spokeswoman said``: Acme's
+    bare = not any(c.dep_ in ("det", "poss", "nummod", "amod") for c in subject.children)
+    if not places and lemma in SPOKESPEOPLE and not owned and (subject.tag_ == "NN" or bare):
+        return ctx.last_organisation  # ``Acme said … A spokeswoman said``, ``officials said``
     return None
 
 
@@ -547,23 +586,54 @@ UNNAMED = "unnamed-"
 _DESCRIBING = frozenset({"a", "an", "one", "another", "some", "their", "his", "her", "its", "our"})
 """Determiners of a role noun that describe someone without naming them."""
 
+_ONE = frozenset({"one", "another"})
 
-def _described_speaker(description: str) -> tuple[str, str]:
-    """Name and id of a speaker described by a role: ``A volunteer`` -> ``unnamed-volunteer``."""
-    role = re.sub(rf"^({'|'.join(_DESCRIBING)})\s+", "", description, flags=re.I)
-    return description, UNNAMED + kebab(role)
+
+def _described_speaker(role: Any) -> tuple[str, str]:
+    """Name and id of a speaker described by the role noun ``role``: the noun phrase as written,
+    and the role noun with the nouns and adjectives before it, except a place's or person's name
+    (``A Tarnley shop owner`` -> ``unnamed-shop-owner``, ``A Labour activist`` ->
+    ``unnamed-labour-activist``)."""
+    start, end = _np_bounds(role)
+    nouns = [role]
+    for token in reversed(role.doc[: role.i]):
+        if token.dep_ not in ("compound", "amod") or token.head.i != role.i:
+            break
+        if token.pos_ == "PROPN" and token.ent_type_ not in ("ORG", "NORP"):
+            break  # a place or a person, not part of the role
+        nouns.insert(0, token)
+    return role.doc.text[start:end], UNNAMED + kebab(" ".join(t.text for t in nouns))
 
 
 def _described_only(subject: Any) -> bool:
     """A subject that describes people without naming them: a role noun after an indefinite
     article or a possessive (``a volunteer who asked not to be named``, ``their assessor``) or a
     bare plural common noun (``Medical teams report that``)."""
-    if subject.pos_ != "NOUN" or subject.dep_ not in ("nsubj", "nsubjpass"):
+    one_before = _one_before(subject)
+    if subject.pos_ != "NOUN" or (subject.dep_ not in ("nsubj", "nsubjpass") and not one_before):
         return False
-    determiners = {child.lower_ for child in subject.children if child.dep_ in ("det", "poss")}
+    determiners = {
+        child.lower_
+        for child in subject.children
+        if child.dep_ in ("det", "poss") or (child.dep_ == "nummod" and child.lower_ == "one")
+    }
+    if one_before:
+        determiners.add(subject.head.lower_)
     if determiners & _DESCRIBING:
-        return subject.lemma_.lower() in DESCRIBED_NOUNS  # ``a volunteer``, ``one mother``
+        lemma = subject.lemma_.lower()
+        return lemma in DESCRIBED_NOUNS or (  # ``a volunteer``, ``one mother``
+            _is_person_noun(lemma) and lemma not in NOT_AGENTS  # ``one shop owner``
+        )
     return subject.tag_ == "NNS" and not determiners
+
+
+_RESUMING_VERBS = frozenset({"add", "continue"})
+"""Lemmas of cues that resume a speaker's words (``he added``)."""
+
+_PRONOUN_GENDER = {"he": "he", "him": "he", "she": "she", "her": "she"}
+
+_HONORIFIC_PRONOUN = re.compile(r"\b(?:(?P<he>Mr|Sir|Lord)|(?P<she>Mrs|Ms|Miss|Dame|Lady))\.?\s$")
+"""An honorific right before a name, which tells the pronoun that stands for the person."""
 
 
 def _set_person(ctx: _Context, found: _Found, m: _Mention) -> None:
@@ -571,6 +641,8 @@ def _set_person(ctx: _Context, found: _Found, m: _Mention) -> None:
     found.speaker_id = m.entity_id or kebab(found.speaker)
     found.speaker_span = (m.start, m.end)
     ctx.last_person = (found.speaker, found.speaker_id)
+    if honorific := _HONORIFIC_PRONOUN.search(ctx.text[max(0, m.start - 6) : m.start]):
+        ctx.pronouns.setdefault(found.speaker_id, "he" if honorific["he"] else "she")
 
 
 def _collect_roles(ctx: _Context) -> None:
@@ -646,6 +718,8 @@ def _cue_for_mark(ctx: _Context, mark: MarkedQuote) -> Any:
                 after_tokens.append(token)
                 if len(after_tokens) >= 8:
                     break
+    if ctx.text[mark.start : mark.end].rstrip()[-1:] in (".", "!", "?"):
+        after_tokens = [t for t in after_tokens if not _reports_own_clause(t)]
     for token in after_tokens[:4]:
         if _is_reporting(token):
             return token
@@ -654,11 +728,11 @@ def _cue_for_mark(ctx: _Context, mark: MarkedQuote) -> Any:
     for token in inside:
         head = token.head
         for _ in range(3):
-            if head.i in inside_ids or head is token or not ctx.same_paragraph(head, token):
+            if head.i in inside_ids or head.i == token.i or not ctx.same_paragraph(head, token):
                 break
             if _is_reporting(head) and not ctx.quoted(head):
                 return head
-            if head.head is head:
+            if head.head.i == head.i:
                 break
             head = head.head
     before = ctx.tokens(max(0, mark.open_at - 80), mark.open_at)
@@ -673,6 +747,12 @@ def _cue_for_mark(ctx: _Context, mark: MarkedQuote) -> Any:
         if _is_reporting(token):
             return token
     return None
+
+
+def _reports_own_clause(verb: Any) -> bool:
+    """A verb after a finished quoted sentence that reports a clause of its own (``"…gates."
+    Ann Lee said the club would …``): the next statement's cue, not the quote's."""
+    return any(child.dep_ == "ccomp" and child.i > verb.i for child in verb.children)
 
 
 def _withheld(verb: Any) -> bool:
@@ -763,6 +843,8 @@ def _indirect_candidates(ctx: _Context) -> list[_Found]:
             start, end = trim(text, tokens[0].idx, tokens[-1].idx + len(tokens[-1].text))
             while start < end and text[start] in ALL_MARKS:
                 start += 1
+            if re.search(r"\d[a-z]\.$", text[start:end]):
+                end -= 1  # ``£40m.`` ending the sentence: the period is the sentence's
             if end <= start or "\n" in text[min(start, verb.idx) : max(end, verb.idx)]:
                 continue
             found.append(_Found(start, end, "indirect", verb=verb))

@@ -106,6 +106,21 @@ def dateline_end(text: str, start: int) -> int | None:
     return match.end() if match else None
 
 
+def _after_amount(token: Any) -> bool:
+    """A capitalised word after an amount that ends a sentence (``£40m. Analysts``): the
+    tokenizer keeps ``m.`` as one abbreviation token, so the sentence would run on."""
+    before = token.nbor(-1)
+    return (
+        token.i > 1
+        and token.is_title
+        and len(before.text) == 2
+        and before.text[0].islower()
+        and before.text[1] == "."
+        and before.nbor(-1).like_num
+        and before.idx == before.nbor(-1).idx + len(before.nbor(-1).text)
+    )
+
+
 def _register_boundaries() -> str:
     """Register (once) the component that starts a sentence at every paragraph and dateline."""
     from spacy.language import Language
@@ -123,7 +138,7 @@ def _register_boundaries() -> str:
                 if end is not None:
                     cuts.add(end)
             for token in doc[1:]:
-                if token.idx in cuts:
+                if token.idx in cuts or _after_amount(token):
                     token.is_sent_start = True
                 elif token.is_space and "\n" in token.text:
                     token.is_sent_start = False
