@@ -43,6 +43,16 @@ def system() -> SpacySystem:
     return SpacySystem()
 
 
+def typed_ids(annotation: Annotation) -> set[tuple[str, str, str | None]]:
+    """Each entity mention as (text, type, id)."""
+    return {(e.text, e.type, e.entity_id) for e in annotation.entities}
+
+
+def speakers_by_quote(annotation: Annotation) -> dict[str, str | None]:
+    """Each quote's speaker, by its text without a final comma or period."""
+    return {q.text.rstrip(".,"): q.speaker for q in annotation.quotes}
+
+
 def run(system: SpacySystem, text: str, doc_id: str = "d1") -> tuple[Document, Annotation]:
     document = Document(doc_id, text)
     annotation = system.extract(document)
@@ -247,7 +257,7 @@ def test_regional_news_mechanisms(system: SpacySystem) -> None:
         "Det Sgt Ena Marsh said Tarnish Labour had asked for an inquiry.\n"
     )
     _, ann = run(system, text)
-    types = {(e.text, e.type, e.entity_id) for e in ann.entities}
+    types = typed_ids(ann)
     assert ("River Ardle", "LOC", "river-ardle") in types
     assert ("Tarnshire", "GPE", "tarnshire") in types
     assert ("Wren", "EVENT", "storm-wren") in types
@@ -255,7 +265,7 @@ def test_regional_news_mechanisms(system: SpacySystem) -> None:
     assert ("Tarn and Ardley Police", "ORG", "tarn-and-ardley-police") in types
     assert ("Ola Berg", "PERSON", "ola-berg") in types
     assert ("Ena Marsh", "PERSON", "ena-marsh") in types  # a title outweighs ``Marsh``
-    quotes = {q.text.rstrip(",."): q.speaker for q in ann.quotes}
+    quotes = speakers_by_quote(ann)
     assert quotes["it would spend £12m"] == "Ardle Water"
     assert quotes["We lost everything in the shop"] == "unnamed-shop-owner"
     assert quotes["The water came so fast"] == "unnamed-shop-owner"
@@ -292,3 +302,71 @@ def test_regional_news_entity_patterns(system: SpacySystem) -> None:
     assert ("Quenby Building Society", "ORG") in types
     assert ("Wendle", "LOC") in types
     assert {("Tarnia", "GPE"), ("Ministry of Water", "ORG")} <= types
+
+
+def test_local_court_and_health_pages(system: SpacySystem) -> None:
+    # Invented text for local court and health reports: a court named after its town, a town
+    # in a headline and before its county, an all-capitals date, a participle opening a
+    # sentence, a name right before ``said`` after a role, an acronym that skips a word of its
+    # name, and a role-only speaker by a noun of no agent shape.
+    text = (
+        "Quarrington man fined\n\n"
+        "10:31, 3 APR 2031\n\n"
+        "A driver from Quarrington, Tarnshire, was fined by Tarnbridge Magistrates' Court. "
+        "Tarnbridge town centre was closed for an hour.\n\n"
+        'Defending, solicitor Amir Qureshi said his client had "learned a lesson".\n\n'
+        'Chair of the bench Margaret Okoye said: "The rules protect the public."\n\n'
+        "Tarnvale Hospitals NHS Trust (THT) runs the unit. "
+        'A midwife who did not want to be named said: "Morale is at rock bottom."\n'
+    )
+    _, ann = run(system, text)
+    types = typed_ids(ann)
+    assert ("Quarrington", "GPE", "quarrington") in types
+    assert ("Tarnbridge", "GPE", "tarnbridge") in types
+    assert ("3 APR 2031", "DATE", None) in types
+    assert not [e for e in ann.entities if e.text == "Defending"]
+    assert ("THT", "ORG", "tarnvale-hospitals-nhs-trust") in types
+    quotes = speakers_by_quote(ann)
+    assert quotes["The rules protect the public"] == "Margaret Okoye"
+    assert quotes["Morale is at rock bottom"] == "unnamed-midwife"
+
+
+def test_short_paragraph_continuing_a_quote(system: SpacySystem) -> None:
+    # Invented text: a quote opened with a cue runs on to a paragraph of three words.
+    text = (
+        'Parish council chair Ruth Lee said: "We are angry about this.\n\n'
+        '"Nobody asked us."\n\nCllr Ben Ames said the decision was final.\n'
+    )
+    _, ann = run(system, text)
+    assert [(q.text, q.speaker) for q in ann.quotes][:2] == [
+        ("We are angry about this.", "Ruth Lee"),
+        ("Nobody asked us.", "Ruth Lee"),
+    ]
+
+
+def test_sports_and_web_page_furniture(system: SpacySystem) -> None:
+    # Invented text: a share bar, a newspaper named by its masthead and by its last word, a
+    # caption credit in brackets, clubs named with a club suffix and by their town alone, a
+    # line-up, a person before ``of`` and her firm, and a festival as a date.
+    text = (
+        "Share: Facebook | X | Email | Copy link\n\n"
+        "Tarnley RFC 21 Ardley Otters RFC 18\n\n"
+        "Tarnley came from behind to beat Ardley, the Tarn Valley Gazette reports. "
+        '"We never gave up," Tarnley coach Dan Hext told the Gazette.\n\n'
+        "[Photo: Hext celebrates. (Image: Ola Berg/Tarn Valley Gazette)]\n\n"
+        "Tarnley: Pengold; Marrow, Fenwick, Dace, Ruddle; Carne, Whitlow.\n\n"
+        "Solicitor Ann Tate of Tate Moss Solicitors said the club had not paid since Christmas.\n"
+    )
+    _, ann = run(system, text)
+    types = typed_ids(ann)
+    assert ("Facebook", "ORG", "facebook") in types and ("X", "ORG", "x") in types
+    assert not [e for e in ann.entities if e.text in ("Email", "Copy link")]
+    assert ("Gazette", "ORG", "tarn-valley-gazette") in types
+    assert ("Ola Berg", "PERSON", "ola-berg") in types
+    assert ("Ardley", "ORG", "ardley-otters-rfc") in types  # a club by its town's name
+    assert {"Pengold", "Marrow", "Fenwick", "Dace", "Ruddle", "Carne", "Whitlow"} <= {
+        e.text for e in ann.entities if e.type == "PERSON"
+    }
+    assert ("Christmas", "DATE", None) in types
+    speakers = speakers_by_quote(ann)
+    assert speakers["the club had not paid since Christmas"] == "Ann Tate"

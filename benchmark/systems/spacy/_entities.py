@@ -10,7 +10,7 @@ from itertools import pairwise
 from typing import Any
 
 from ..._models import EntityType
-from .._shared._lexicon import CONNECTORS, WEEKDAYS
+from .._shared._lexicon import CONNECTORS, MONTHS, WEEKDAYS
 from .._shared._text import DATELINE_LABELS, SPACES, kebab, trim
 from .._shared._words import load_words
 from ._lexicon import (
@@ -21,6 +21,7 @@ from ._lexicon import (
     INSTITUTION_HEADS,
     LEADING_DROP,
     NAME_TITLES,
+    NEWSPAPER_HEADS,
     ORG_HEAD_JOINED,
     ORG_HEAD_LAST,
     ORG_NOUNS,
@@ -30,6 +31,7 @@ from ._lexicon import (
     PERSON_NOUNS,
     PLACE_HEADS,
     POSSESSIVE_ENDINGS,
+    SHARE_PLATFORMS,
 )
 
 LABEL_MAP: dict[str, EntityType] = {
@@ -220,7 +222,26 @@ def _raw_mentions(doc: Any) -> list[_Mention]:
             continue
         mentions.append(_Mention(start, end, label, surface))
     mentions = _join_name_parts(doc, _merge_bracketed(text, _split_glued(mentions)))
-    return _add_pattern_mentions(text, mentions)
+    return _share_bar(text, _add_pattern_mentions(text, mentions))
+
+
+def _share_bar(text: str, mentions: list[_Mention]) -> list[_Mention]:
+    """A web page's share bar (``Share: Facebook | X | Email``): its platforms are organisations,
+    and nothing else in it is a name.
+
+    Example:
+        >>> bar = "Share: Facebook | X | Email"
+        >>> [(m.text, m.type) for m in _share_bar(bar, [_Mention(21, 26, "GPE", "Email")])]
+        [('Facebook', 'ORG'), ('X', 'ORG')]
+    """
+    for line in re.finditer(r"(?m)^.*\bShare\b.*\|.*$", text):
+        mentions = [m for m in mentions if not line.start() <= m.start < line.end()]
+        for item in re.finditer(r"[^|:]+", line.group()):
+            start, end = trim(text, line.start() + item.start(), line.start() + item.end())
+            name = text[start:end].removeprefix("Share on ").strip()
+            if name in SHARE_PLATFORMS:
+                mentions.append(_Mention(end - len(name), end, "ORG", name, decided=True))
+    return sorted(mentions, key=lambda m: (m.start, -m.end))
 
 
 _PERSON_PARTICLES = load_words("spacy_person_particles")
@@ -243,11 +264,12 @@ _CALENDAR = re.compile(
 """A calendar noun after a temporal word (``over the weekend``, ``for three years``)."""
 
 
-_SHORT_MONTH = r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)(?:\.(?= \d))?"
-_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_SHORT_MONTH = (
+    r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+    r"|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|SEPT|OCT|NOV|DEC)(?:\.(?= \d))?"
 )
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_MONTH = "(?:" + "|".join(sorted(month.capitalize() for month in MONTHS)) + ")"
+_WEEKDAY = "(?:" + "|".join(sorted(day.capitalize() for day in WEEKDAYS)) + ")"
 _SHORT_WEEKDAY = r"(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.?"
 _SHORT_MONTH_DATE = re.compile(
     rf"\b(?:{_SHORT_WEEKDAY},? )?"
@@ -327,10 +349,24 @@ def _pattern_mentions(text: str) -> list[_Mention]:
     for pattern in (_ROAD, _PLACE_MODIFIER, _ADDRESS_PLACE):  # ``B1234``, ``a Tarnley man``
         for match in pattern.finditer(text):
             start, end = match.span("place" if match["place"] else "place2")
-            if pattern is _PLACE_MODIFIER and _DEMONYM.search(text[start:end]):
-                continue  # ``a Tarnish firm``: a nationality
+            if (
+                pattern is _PLACE_MODIFIER
+                and (
+                    _DEMONYM.search(text[start:end])  # ``a Tarnish firm``: a nationality
+                    or re.search(
+                        rf"\b{re.escape(text[start:end].lower())}\b", text
+                    )  # ``Local man``
+                )
+            ):
+                continue
             place: EntityType = "LOC" if pattern is _ROAD else "GPE"
             found.append(_Mention(start, end, place, text[start:end], decided=True))
+    for match in _LINE_UP.finditer(text):  # ``Tarn: Lee; Ames, Roe …``: a team's players
+        if match["team"].lower() not in ("reps", "replacements", "subs", "substitutes"):
+            found.append(_Mention(*match.span("team"), "ORG", match["team"], decided=True))
+        for player in re.finditer(r"[A-Z][\w’'-]+", match["players"]):
+            start, end = (match.start("players") + offset for offset in player.span())
+            found.append(_Mention(start, end, "PERSON", player.group(), decided=True))
     for match in _PLACE_NAME.finditer(text):  # ``River Tarn``, which the model may miss
         found.append(_Mention(match.start(), match.end(), "LOC", match.group(), decided=True))
     for match in _COUNTY.finditer(text):  # ``Tarnshire`` alone: a county the model missed
@@ -556,12 +592,15 @@ _ROAD = re.compile(
 """A road by its number (``the B1234``, ``Highway 99``, ``I-99``): a place."""
 
 _PLACE_MODIFIER = re.compile(
-    rf"\b(?:[Aa]n?|[Tt]wo|[Tt]hree) (?P<place>{_NAME_WORD}) (?:man|woman|men|women|teenager|"
+    rf"(?:\b(?:[Aa]n?|[Tt]wo|[Tt]hree) |(?m:^)(?:\d{{1,2}}\. )?)"
+    rf"(?P<place>{_NAME_WORD}(?: {_NAME_WORD})?) "
+    r"(?:man|woman|men|women|teenager|"
     r"teenagers|boy|girl|pensioner|mother|father|couple|family|motorist|driver|firm|company|"
     r"charity|school|pub|farmer)\b"
     rf"|\b(?P<place2>{_NAME_WORD}(?: {_NAME_WORD})?)-(?:based|headquartered|born|registered)\b"
 )
-"""A place used as a modifier: ``a Tarnley man``, ``the Tarnley-based firm``."""
+"""A place used as a modifier: ``a Tarnley man``, ``Tarnley man jailed`` (a headline), ``the
+Tarnley-based firm``."""
 
 _ADDRESS_PLACE = re.compile(
     r"\b(?:Street|Road|Lane|Avenue|Drive|Close|Crescent|Terrace|Square|Place|Way), "
@@ -570,13 +609,20 @@ _ADDRESS_PLACE = re.compile(
 )
 """The town after a street in an address (``Mill Lane, Tarnley,``)."""
 
+_LINE_UP = re.compile(
+    r"(?m)(?:^|(?<=\. ))(?P<team>[A-Z][\w’'-]*(?: [A-Z][\w’'-]*){0,3}): "
+    r"(?P<players>[A-Z][\w’'-]+(?: \((?:capt|c|gk|wk)\))?(?:[;,] [A-Z][\w’'-]+"
+    r"(?: \((?:capt|c|gk|wk)\))?){3,})"
+)
+"""A team's line-up (``Tarn: Lee; Ames, Roe, Hart (capt), Ward``): surnames of players."""
+
 _COUNTY = re.compile(r"(?<![\w’'-])[A-Z][a-z]{2,}shire(?![\w’'-])(?! [A-Z])")
 """A county by its ending (``Tarnshire``), not the first word of a longer name."""
 
 _CREDIT_LINE = re.compile(
     r"(?m)(?:^|(?<=[.!?] ))\s*(?P<label>[A-Za-z]+(?: [a-z]+)?)(?: by)?\s*:\s*"
     rf"(?P<name>{_NAME_WORD}(?: {_NAME_WORD}){{0,3}})"
-    r"(?:\s*[/|]\s*(?P<agency>[A-Z][^\n/|]{1,60}?))?\s*$"
+    r"(?:\s*[/|]\s*(?P<agency>[A-Z][^\n/|)\]]{1,60}?))?[)\]]*\s*$"
 )
 
 
@@ -621,7 +667,7 @@ def _join_name_parts(doc: Any, mentions: list[_Mention]) -> list[_Mention]:
     untagged) made whole. A plural last word makes it an organisation's (``Free Democrats``);
     a last word that recurs alone in the article a person's (news repeats a surname, not the last
     word of an organisation's name); otherwise it keeps the type of its last part. A place is
-    never joined to the word before it (``Police Wales`` is an organisation's name)."""
+    never joined to the word before it (``Police Tarnia`` is an organisation's name)."""
     text: str = doc.text
     alone = Counter(
         found.group() for found in re.finditer(r"(?<![\w-])[A-Z][^\W\d_]+(?![\w-])", text)
@@ -629,7 +675,7 @@ def _join_name_parts(doc: Any, mentions: list[_Mention]) -> list[_Mention]:
     lowercase = {t.lower_ for t in doc if t.is_lower}
     by_start = {t.idx: t for t in doc}
     result: list[_Mention] = []
-    places = ("GPE", "LOC", "NORP")  # ``Police Wales``: a place names an organisation
+    places = ("GPE", "LOC", "NORP")  # ``Police Tarnia``: a place names an organisation
     for m in mentions:
         if m.type == "DATE" or " " in m.text:
             result.append(m)
@@ -736,7 +782,7 @@ _PLACE_NAMED_HEADS = load_words("spacy_place_named_heads")
 def _corporate_short_forms(mentions: list[_Mention]) -> dict[str, str]:
     """First words of organisation names, mapped to the full name: of a company name (with a
     corporate suffix or a ticker, or typed by an apposition), and of any other organisation whose
-    first word alone the model never took for a place.
+    first word alone the model never took for a place; and the last word of a newspaper's name.
 
     Example:
         >>> _corporate_short_forms([_Mention(0, 10, "ORG", "Acme Widgets Inc")])
@@ -750,6 +796,8 @@ def _corporate_short_forms(mentions: list[_Mention]) -> dict[str, str]:
         words = m.text.split()
         if m.type != "ORG" or len(words) < 2 or words[0] in forms:
             continue
+        if words[-1] in NEWSPAPER_HEADS:
+            forms.setdefault(words[-1], m.text)  # ``told the Gazette``
         if ORG_SUFFIX.fullmatch(m.text) or m.decided:
             forms[words[0]] = m.text
         elif words[0] in alone and alone[words[0]] <= {"PERSON", "ORG", "MISC"}:
@@ -907,6 +955,20 @@ def _initials(surface: str) -> str:
     return "".join(w[0] for w in words).upper() if len(words) > 1 else ""
 
 
+def _abbreviates(acronym: str, initials: str) -> bool:
+    """Whether ``acronym`` abbreviates a name with these initials: all of them, or some of them
+    in order from the first (``THT`` for ``Tarn Hospitals NHS Trust``, initials ``THNT``).
+
+    Example:
+        >>> _abbreviates("THT", "THNT"), _abbreviates("HT", "THNT")
+        (True, False)
+    """
+    if len(acronym) < 2 or not initials or acronym[0] != initials[0]:
+        return False
+    rest = iter(initials[1:])
+    return all(letter in rest for letter in acronym[1:])
+
+
 def _with_suffix(surface: str, mentions: list[_Mention]) -> str | None:
     """The longer ORG mention that is ``surface`` and a company suffix (``Acme`` -> ``Acme Ltd``).
 
@@ -953,8 +1015,12 @@ def _link(mentions: list[_Mention]) -> dict[str, str]:
             fulls = full_people.get(_last_word(m.text))
             if fulls:
                 form = max(fulls, key=lambda f: (len(f.split()), fulls[f], f))
-        elif (acronym := _acronym(m.text)) and acronym in expansions:
-            form = expansions[acronym]
+        elif (acronym := _acronym(m.text)) and (
+            expanded := [
+                full for initials, full in expansions.items() if _abbreviates(acronym, initials)
+            ]
+        ):
+            form = expansions.get(acronym, expanded[0])
         canonical[m.text] = form
     return canonical
 
@@ -965,7 +1031,13 @@ _DEMONYM = re.compile(r"(?:an|ans|ese|ish|i|is|ic|ics|ch|sh|ss|ek|eks|er|ers|ite
 _AGE_AFTER = re.compile(r",\s\d{1,3},")
 
 
-_PLACE_BEFORE = re.compile(r"(?:^|\s)(?:in|near|outside|across|around)\s$|,\sof\s$")
+_PLACE_BEFORE = re.compile(
+    r"(?:^|\s)(?:in|near|outside|across|around|(?:north|south|east|west)(?:-?(?:east|west))? of)"
+    r"\s$|,\sof\s$"
+)
+
+_PLACE_AFTER = re.compile(r"(?:['’]s)? (?:town centre|city centre|high street|seafront)\b")
+"""Words after a town's name: ``Tarnley town centre``, ``Tarnley's high street``."""
 
 
 _LIST_GAP = re.compile(r", |,? and |,? or ")
@@ -1017,11 +1089,14 @@ def _fix_types(doc: Any, mentions: list[_Mention], lowercase: set[str]) -> list[
         if m.type != "DATE" and " " not in m.text:
             if _menu_label(text, m):
                 continue
+            if re.fullmatch(r"[A-Z][a-z]+ing", m.text) and after.startswith(","):
+                continue  # ``Defending, solicitor Ann Lee said``: a participle
             if m.text.lower() in lowercase and not m.text.isupper():
                 continue
             if (
                 proper_tags.get(m.start) in ("NN", "NNS")
                 and m.type != "NORP"
+                and not m.decided
                 and not m.text.isupper()
             ):
                 continue
@@ -1031,7 +1106,7 @@ def _fix_types(doc: Any, mentions: list[_Mention], lowercase: set[str]) -> list[
         if party:  # ``Cllr Ann Lee (Lab)``: her party, by its short name
             start = m.end + 2
             acronyms.append(_Mention(start, start + len(party[1]), "ORG", party[1]))
-        if acronym and _initials(m.text) == acronym.group(1).upper():
+        if acronym and _abbreviates(acronym.group(1).upper(), _initials(m.text)):
             m.type = "ORG"
             start = m.end + 2
             acronyms.append(_Mention(start, start + len(acronym.group(1)), "ORG", acronym.group(1)))
@@ -1132,6 +1207,8 @@ def _context_votes(text: str, mentions: list[_Mention]) -> Counter[tuple[str, st
     votes: Counter[tuple[str, str]] = Counter()
     for m, listed in pairwise(mentions):  # ``Lima, Quito and Cusco``: a list of places
         gap = text[m.end : listed.start]  # shares their type
+        if gap == ", " and m.type == "ORG" and listed.type == "GPE" and " " not in m.text:
+            votes[(m.text, "GPE")] += 2  # ``Ardley, Tarnshire``: a town and its county
         if not _LIST_GAP.fullmatch(gap):
             continue
         for town, other in ((m, listed), (listed, m)):
@@ -1148,13 +1225,15 @@ def _context_votes(text: str, mentions: list[_Mention]) -> Counter[tuple[str, st
         for found in re.finditer(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", text):
             start, end = found.span()  # every occurrence, tagged by the model or not
             following = text[end : end + 2]
-            before = text[max(0, start - 10) : start]
-            inside = _PLACE_BEFORE.search(before) and not _HOLDING_IN.search(before)
+            before = text[max(0, start - 16) : start]
+            inside = (
+                _PLACE_BEFORE.search(before) and not _HOLDING_IN.search(before)
+            ) or _PLACE_AFTER.match(text, end)
             place = inside or (label == "PERSON" and _ROUTE_BEFORE.search(before))
             if place and not (following[:1] == " " and following[1:2].isupper()):
                 votes[(surface, "GPE")] += 3 if inside else 2  # ``in X`` outvotes one label
             elif label == "PERSON" and before.endswith(("the ", "The ")):
-                votes[(surface, "ORG")] += 2  # ``told the Courier``: people take no article
+                votes[(surface, "ORG")] += 2  # ``told the Clarion``: people take no article
     return votes
 
 

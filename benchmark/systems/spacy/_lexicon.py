@@ -43,11 +43,15 @@ BOILERPLATE = re.compile(
 _NAME_WORD = r"[A-Z](?:[\w&-]|['’](?!s\s))*"
 """A capitalised word of an organisation's name; not a possessive (``Tarnia's Ministry``)."""
 
+NEWSPAPER_HEADS = load_words("spacy_newspaper_heads")
+"""Last words of newspapers' names (``Gazette``)."""
+
+_SUFFIXES = (*load_phrases("spacy_company_suffixes"), *sorted(NEWSPAPER_HEADS))
 ORG_SUFFIX = re.compile(
-    r"\b((?:"
+    r"\b((?:(?:"
     + _NAME_WORD
-    + r"\s){1,3}(?:"
-    + "|".join(re.escape(word) for word in load_phrases("spacy_company_suffixes"))
+    + r"|&)\s){1,3}(?:"
+    + "|".join(map(re.escape, _SUFFIXES))
     + r"))(?!\w)"
 )
 """A company name ending in a corporate suffix (``Acme Widgets Inc``)."""
@@ -106,6 +110,9 @@ PERSON_NOUNS = NAME_TITLES | ROLE_NOUNS | KIN_NOUNS
 
 DESCRIBED_NOUNS = ROLE_NOUNS | KIN_NOUNS
 """Nouns that describe a speaker without naming them (``a volunteer``, ``one mother``)."""
+
+SHARE_PLATFORMS = load_words("spacy_share_platforms")
+"""Platforms named in a web page's share bar: organisations."""
 
 NOT_AGENTS = load_words("spacy_not_agents")
 """Nouns shaped like agent nouns that name no person (``a letter said``)."""

@@ -249,14 +249,19 @@ def _resolve_speaker(ctx: _Context, verb: Any, found: _Found) -> None:
     if subject.lemma_.lower() in CUE_NOUNS and ctx.last_speaker is not None:
         found.speaker, found.speaker_id = ctx.last_speaker  # ``"…," the statement said``
         return
-    if subject.pos_ == "NOUN" and (named := _name_between(ctx, subject, verb)) is not None:
+    titled = subject.pos_ == "NOUN" or subject.lower_ in NAME_TITLES  # ``Chair of the bench``
+    if titled and (named := _name_between(ctx, subject, verb)) is not None:
         _set_person(ctx, found, named)  # ``A spokeswoman for the force, Ann Lee, said``
         return
     m = ctx.mention_at(subject)
-    if m is None:
-        for token in subject.lefts:
-            if token.dep_ == "compound" and (cm := ctx.mention_at(token)) and cm.type == "PERSON":
-                m = cm
+    for token in subject.lefts:
+        cm = ctx.mention_at(token)
+        if cm is None or cm.type != "PERSON":
+            continue
+        if m is None and token.dep_ == "compound":
+            m = cm
+        elif m is not None and m.type == "ORG" and text[cm.end : m.start] == " of ":
+            m = cm  # ``solicitor Ann Lee of Tarn Law said``: the person, not her firm
     if m is not None and m.type == "PERSON":
         _set_person(ctx, found, m)
         return
@@ -389,14 +394,18 @@ def _organisation_holding(ctx: _Context, subject: Any, verb: Any) -> tuple[str, 
 
 
 def _name_between(ctx: _Context, subject: Any, verb: Any) -> _Mention | None:
-    """A person's name set off by commas between a role subject and its verb, or in apposition
-    to it (``Her neighbour, retired teacher Ann Lee, said``)."""
+    """A person's name set off by commas between a role subject and its verb, in apposition to
+    it (``Her neighbour, retired teacher Ann Lee, said``) or right before the verb (``Chair of the
+    bench Ann Lee said``)."""
     if not subject.i < verb.i <= subject.i + 12:
         return None
     for child in subject.children:
         m = ctx.mention_at(child) if child.dep_ == "appos" and child.i < verb.i else None
         if m is not None and m.type == "PERSON":
             return m
+    last = ctx.mention_at(verb.doc[verb.i - 1])  # ``Chair of the bench Ann Lee said``
+    if last is not None and last.type == "PERSON" and ctx.text[last.end : verb.idx] == " ":
+        return last
     for token in subject.doc[subject.i + 1 : verb.i]:
         m = ctx.mention_at(token)
         if m is not None and m.type == "PERSON":
@@ -500,6 +509,10 @@ def _role_subject_before(ctx: _Context, verb: Any) -> tuple[str, str] | None:
         and _represented(ctx, subject) is None
     ):
         return _described_speaker(subject)  # ``A ferry captain … said … She added:``
+    if subject is not None and subject.lower_ in NAME_TITLES:
+        named = _name_between(ctx, subject, previous.root)  # ``The chair, Ann Lee, said …``
+        if named is not None and named.entity_id:
+            return ctx.name_of(named), named.entity_id
     if subject is None or subject.pos_ != "NOUN" or subject.lower_ not in NAME_TITLES:
         return None
     start, end = _np_bounds(subject)
@@ -907,7 +920,10 @@ def build_quotes(ctx: _Context) -> list[_Found]:
     for q in quotes:
         if q.verb is not None:
             _resolve_speaker(ctx, q.verb, q)
-        elif previous is not None and _same_paragraph(ctx.text, previous.end, q.start):
+        elif previous is not None and (
+            _same_paragraph(ctx.text, previous.end, q.start)
+            or (previous.mark is not None and previous.mark.close_at is None)  # runs on to here
+        ):
             q.speaker, q.speaker_id = previous.speaker, previous.speaker_id
             q.speaker_span, q.cue_span = previous.speaker_span, previous.cue_span
         elif (named := _person_after(ctx, q)) is not None:
