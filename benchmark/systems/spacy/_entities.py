@@ -349,15 +349,7 @@ def _pattern_mentions(text: str) -> list[_Mention]:
     for pattern in (_ROAD, _PLACE_MODIFIER, _ADDRESS_PLACE):  # ``B1234``, ``a Tarnley man``
         for match in pattern.finditer(text):
             start, end = match.span("place" if match["place"] else "place2")
-            if (
-                pattern is _PLACE_MODIFIER
-                and (
-                    _DEMONYM.search(text[start:end])  # ``a Tarnish firm``: a nationality
-                    or re.search(
-                        rf"\b{re.escape(text[start:end].lower())}\b", text
-                    )  # ``Local man``
-                )
-            ):
+            if pattern is _PLACE_MODIFIER and not _could_be_a_place(text, text[start:end]):
                 continue
             place: EntityType = "LOC" if pattern is _ROAD else "GPE"
             found.append(_Mention(start, end, place, text[start:end], decided=True))
@@ -601,6 +593,18 @@ _PLACE_MODIFIER = re.compile(
 )
 """A place used as a modifier: ``a Tarnley man``, ``Tarnley man jailed`` (a headline), ``the
 Tarnley-based firm``."""
+
+
+def _could_be_a_place(text: str, words: str) -> bool:
+    """Whether a modifier (``a Tarnley man``) can be a place's name: no nationality
+    (``a Tarnish firm``) and no word the text also writes in lower case (``Local man jailed``).
+
+    Example:
+        >>> _could_be_a_place("Local man jailed, a local court said", "Local")
+        False
+    """
+    return not (_DEMONYM.search(words) or re.search(rf"\b{re.escape(words.lower())}\b", text))
+
 
 _ADDRESS_PLACE = re.compile(
     r"\b(?:Street|Road|Lane|Avenue|Drive|Close|Crescent|Terrace|Square|Place|Way), "
