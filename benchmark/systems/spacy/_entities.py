@@ -293,6 +293,21 @@ _TWO_DATES = re.compile(
 """Two dates the model tagged as one (``4 and 5 February``, ``October to January``)."""
 
 
+_ARTICLE = re.compile(r"(?:The|A|An)\s+")
+
+
+def _after_article(text: str, start: int, end: int) -> int:
+    """Where a name a pattern matched starts once a capitalised article is left out (``The
+    Guild of Pilots`` -> ``Guild of Pilots``).
+
+    Example:
+        >>> _after_article("The Guild of Pilots", 0, 19)
+        4
+    """
+    lead = _ARTICLE.match(text, start, end)
+    return lead.end() if lead else start
+
+
 def _pattern_mentions(text: str) -> list[_Mention]:
     """Mentions spaCy's small model tends to miss: datelines, company and institution names
     (also by their stock ticker), years, names after a title or before a role in apposition,
@@ -314,10 +329,7 @@ def _pattern_mentions(text: str) -> list[_Mention]:
                 found.append(_Mention(start, end, label, text[start:end]))  # type: ignore[arg-type]
     for pattern in (ORG_SUFFIX, ORG_OF):
         for match in pattern.finditer(text):
-            start, end = match.start(), match.end()
-            lead = re.match(r"(?:The|A|An)\s+", text[start:end])
-            if lead:
-                start += lead.end()
+            start, end = _after_article(text, match.start(), match.end()), match.end()
             start, end = _clean_edges(text, start, end, "ORG")
             if len(text[start:end].split()) > 1:
                 found.append(_Mention(start, end, "ORG", text[start:end]))
@@ -329,18 +341,14 @@ def _pattern_mentions(text: str) -> list[_Mention]:
         found.append(_Mention(match.start("date"), match.end("date"), "DATE", match["date"]))
     found += _titled_names(text)
     for match in _TICKER_NAME.finditer(text):
-        start, end = match.start("name"), match.end("name")
-        lead = re.match(r"(?:The|A|An)\s+", text[start:end])
-        start += lead.end() if lead else 0
+        start, end = _after_article(text, *match.span("name")), match.end("name")
         found.append(_Mention(start, end, "ORG", text[start:end], decided=True))
     for pattern in (_PERSON_FROM_PLACE, _HYPHENATED_PLACE):
         for match in pattern.finditer(text):  # ``a man from Ardley``, ``Ardley-on-Tarn``
             start, end = match.start("place"), match.end("place")
             found.append(_Mention(start, end, "GPE", text[start:end], decided=True))
     for match in ORG_HEAD_LAST.finditer(text):  # ``Tarn Valley District Council``
-        start, end = match.start(), match.end()
-        lead = re.match(r"(?:The|A|An)\s+", text[start:end])
-        start += lead.end() if lead else 0
+        start, end = _after_article(text, match.start(), match.end()), match.end()
         if len(text[start:end].split()) > 1:
             found.append(_Mention(start, end, "ORG", text[start:end]))
     for match in ORG_HEAD_JOINED.finditer(text):  # ``Tarn and Ardley Police``

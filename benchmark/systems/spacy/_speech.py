@@ -433,7 +433,7 @@ def _organisation_for(ctx: _Context, verb: Any, subject: Any) -> tuple[str, str]
                 if m is not None and m.type in ("ORG", "GPE", "NORP") and m.entity_id:
                     return ctx.name_of(m), m.entity_id
                 start, end = _np_bounds(child)
-                name = re.sub(r"^(the|a|an)\s+", "", ctx.text[start:end], flags=re.I)
+                name = _ARTICLE.sub("", ctx.text[start:end], count=1)
                 return name, kebab(name)
     return _organisation_named_by(ctx, verb, subject)
 
@@ -462,7 +462,7 @@ def _organisation_named_by(ctx: _Context, verb: Any, subject: Any) -> tuple[str,
             return ctx.last_organisation  # ``the operator said``: the company that spoke before
         return _as_speaker(ctx, before[-1]) if before else None
     # An institution named nowhere (``The ministry replied``) speaks as itself.
-    name = re.sub(r"^(the|a|an)\s+", "", ctx.text[start:end], flags=re.I)
+    name = _ARTICLE.sub("", ctx.text[start:end], count=1)
     return name, kebab(name)
 
 
@@ -600,6 +600,9 @@ _DESCRIBING = frozenset({"a", "an", "one", "another", "some", "their", "his", "h
 """Determiners of a role noun that describe someone without naming them."""
 
 _ONE = frozenset({"one", "another"})
+
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+"""An article opening a noun phrase used as a name (``the ministry`` -> ``ministry``)."""
 
 
 def _described_speaker(role: Any) -> tuple[str, str]:
