@@ -293,7 +293,7 @@ _TWO_DATES = re.compile(
 """Two dates the model tagged as one (``4 and 5 February``, ``October to January``)."""
 
 
-_ARTICLE = re.compile(r"(?:The|A|An)\s+")
+_ARTICLE = re.compile(r"(?:" + "|".join(sorted(w.capitalize() for w in LEADING_DROP)) + r")\s+")
 
 
 def _after_article(text: str, start: int, end: int) -> int:
@@ -1077,7 +1077,7 @@ def _fix_types(doc: Any, mentions: list[_Mention], lowercase: set[str]) -> list[
     text: str = doc.text
     proper_tags = {t.idx: t.tag_ for t in doc}
     kept: list[_Mention] = []
-    acronyms: list[_Mention] = []
+    bracketed: list[_Mention] = []  # ``(GHP)`` after its expansion, ``(Lab)`` after a name
     heads = _mention_heads(doc, mentions)
     for m in mentions:
         after = text[m.end : m.end + 40]
@@ -1117,11 +1117,13 @@ def _fix_types(doc: Any, mentions: list[_Mention], lowercase: set[str]) -> list[
         party = _PARTY_LABEL.match(after) if m.type == "PERSON" else None
         if party:  # ``Cllr Ann Lee (Lab)``: her party, by its short name
             start = m.end + 2
-            acronyms.append(_Mention(start, start + len(party[1]), "ORG", party[1]))
+            bracketed.append(_Mention(start, start + len(party[1]), "ORG", party[1]))
         if acronym and _abbreviates(acronym.group(1).upper(), _initials(m.text)):
             m.type = "ORG"
             start = m.end + 2
-            acronyms.append(_Mention(start, start + len(acronym.group(1)), "ORG", acronym.group(1)))
+            bracketed.append(
+                _Mention(start, start + len(acronym.group(1)), "ORG", acronym.group(1))
+            )
         elif _TICKER.match(after) and m.type != "DATE":
             m.type, m.decided = "ORG", True
         elif decided is not None:
@@ -1138,7 +1140,7 @@ def _fix_types(doc: Any, mentions: list[_Mention], lowercase: set[str]) -> list[
             else:
                 m.type = "LOC" if text[max(0, m.start - 4) : m.start].lower() == "the " else "GPE"
         kept.append(m)
-    for found in acronyms:  # ``(GHP)`` after its expansion, ``(Lab)`` after a councillor
+    for found in bracketed:
         same = [m for m in kept if m.start < found.end and found.start < m.end]
         if not same:
             kept.append(found)

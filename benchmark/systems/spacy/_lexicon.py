@@ -40,7 +40,7 @@ BOILERPLATE = re.compile(
 )
 """Lines that are site furniture rather than news text."""
 
-_NAME_WORD = r"[A-Z](?:[\w&-]|['’](?!s\s))*"
+_ORG_WORD = r"[A-Z](?:[\w&-]|['’](?!s\s))*"
 """A capitalised word of an organisation's name; not a possessive (``Tarnia's Ministry``)."""
 
 NEWSPAPER_HEADS = load_words("spacy_newspaper_heads")
@@ -48,21 +48,17 @@ NEWSPAPER_HEADS = load_words("spacy_newspaper_heads")
 
 _SUFFIXES = (*load_phrases("spacy_company_suffixes"), *sorted(NEWSPAPER_HEADS))
 ORG_SUFFIX = re.compile(
-    r"\b((?:(?:"
-    + _NAME_WORD
-    + r"|&)\s){1,3}(?:"
-    + "|".join(map(re.escape, _SUFFIXES))
-    + r"))(?!\w)"
+    r"\b((?:(?:" + _ORG_WORD + r"|&)\s){1,3}(?:" + "|".join(map(re.escape, _SUFFIXES)) + r"))(?!\w)"
 )
 """A company name ending in a corporate suffix (``Acme Widgets Inc``)."""
 
 INSTITUTION_HEADS = load_words("spacy_institution_heads")
 """Head nouns of institutions' names (``Council``, ``Ministry``)."""
-_INSTITUTION_HEADS = "|".join(re.escape(word) for word in load_phrases("spacy_institution_heads"))
+_INSTITUTION_HEADS = "|".join(map(re.escape, load_phrases("spacy_institution_heads")))
 
 ORG_OF = re.compile(
     r"\b(?:"
-    + _NAME_WORD
+    + _ORG_WORD
     + r"\s){0,2}(?:"
     + _INSTITUTION_HEADS
     + r")(?: of(?: the)?(?: [A-Z][\w’'-]*)+| (?:[A-Z][\w’'-]*)(?: [A-Z][\w’'-]*)*)"
@@ -70,7 +66,7 @@ ORG_OF = re.compile(
 """An institution named by a head noun and a proper complement (``Council of Island States``)."""
 
 ORG_HEAD_LAST = re.compile(
-    r"\b(?:" + _NAME_WORD + r"\s){1,3}(?:" + _INSTITUTION_HEADS + r")(?![\w’'-])"
+    r"\b(?:" + _ORG_WORD + r"\s){1,3}(?:" + _INSTITUTION_HEADS + r")(?![\w’'-])"
 )
 """An institution named by proper words before its head noun (``Tarn Valley District Council``)."""
 
@@ -108,8 +104,6 @@ KIN_NOUNS = load_words("spacy_kin_nouns")
 PERSON_NOUNS = NAME_TITLES | ROLE_NOUNS | KIN_NOUNS
 """Nouns that describe a person: a name in apposition to one is a PERSON (``an analyst``)."""
 
-DESCRIBED_NOUNS = ROLE_NOUNS | KIN_NOUNS
-"""Nouns that describe a speaker without naming them (``a volunteer``, ``one mother``)."""
 
 SHARE_PLATFORMS = load_words("spacy_share_platforms")
 """Platforms named in a web page's share bar: organisations."""

@@ -14,9 +14,9 @@ from ._entities import _is_person_noun, _Mention, _words
 from ._lexicon import (
     COMPANY_NOUNS,
     CUE_NOUNS,
-    DESCRIBED_NOUNS,
     DOCUMENT_NOUNS,
     GROUP_PRONOUNS,
+    LEADING_DROP,
     NAME_TITLES,
     NOT_AGENTS,
     ORG_NOUNS,
@@ -601,7 +601,7 @@ _DESCRIBING = frozenset({"a", "an", "one", "another", "some", "their", "his", "h
 
 _ONE = frozenset({"one", "another"})
 
-_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_ARTICLE = re.compile(r"^(?:" + "|".join(sorted(LEADING_DROP)) + r")\s+", re.IGNORECASE)
 """An article opening a noun phrase used as a name (``the ministry`` -> ``ministry``)."""
 
 
@@ -636,10 +636,8 @@ def _described_only(subject: Any) -> bool:
     if one_before:
         determiners.add(subject.head.lower_)
     if determiners & _DESCRIBING:
-        lemma = subject.lemma_.lower()
-        return lemma in DESCRIBED_NOUNS or (  # ``a volunteer``, ``one mother``
-            _is_person_noun(lemma) and lemma not in NOT_AGENTS  # ``one shop owner``
-        )
+        lemma = subject.lemma_.lower()  # ``a volunteer``, ``one mother``, ``one shop owner``
+        return _is_person_noun(lemma) and lemma not in NOT_AGENTS
     return subject.tag_ == "NNS" and not determiners
 
 
