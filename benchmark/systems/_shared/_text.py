@@ -266,8 +266,8 @@ def kebab(name: str) -> str:
     """A kebab-case ASCII id of a name ("" when nothing of it is ASCII letters or digits).
 
     Example:
-        >>> kebab("Inés (María) Ortúñez-Peña"), kebab("María-Zoë O’Neil Jr."), kebab("—")
-        ('ines-maria-ortunez-pena', 'maria-zoe-oneil-jr', '')
+        >>> kebab("Inés (María) Ortúñez-Peña"), kebab("María-Zoë O’Tarra Jr."), kebab("—")
+        ('ines-maria-ortunez-pena', 'maria-zoe-otarra-jr', '')
     """
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")

@@ -10,15 +10,18 @@ from itertools import pairwise
 from typing import Any
 
 from ..._models import EntityType
-from .._shared._lexicon import CONNECTORS, MONTHS, WEEKDAYS
+from .._shared._lexicon import CONNECTORS, GPE_ACRONYMS, MONTHS, WEEKDAYS
 from .._shared._text import DATELINE_LABELS, SPACES, kebab, trim
 from .._shared._words import load_words
+from ._gazetteer import place_names
 from ._lexicon import (
+    COMPETITION_ENDS,
     CREDIT_LABELS,
     DATELINE,
     EVENT_HEADS,
     EVENT_TAILS,
     INSTITUTION_HEADS,
+    KIN_NOUNS,
     LEADING_DROP,
     NAME_TITLES,
     NEWSPAPER_HEADS,
@@ -31,7 +34,9 @@ from ._lexicon import (
     PERSON_NOUNS,
     PLACE_HEADS,
     POSSESSIVE_ENDINGS,
+    REPORTING_VERBS,
     SHARE_PLATFORMS,
+    SITE_SECTIONS,
 )
 
 LABEL_MAP: dict[str, EntityType] = {
@@ -222,24 +227,71 @@ def _raw_mentions(doc: Any) -> list[_Mention]:
             continue
         mentions.append(_Mention(start, end, label, surface))
     mentions = _join_name_parts(doc, _merge_bracketed(text, _split_glued(mentions)))
+    mentions += _acronym_speakers(doc, mentions)
     return _share_bar(text, _add_pattern_mentions(text, mentions))
 
 
+def _acronym_speakers(doc: Any, mentions: list[_Mention]) -> list[_Mention]:
+    """Acronyms the model left untagged as the subject of a reporting verb (``TRC FRS says``,
+    ``the RSPCA said``): an organisation speaking (a country's, ``UK``, is a place).
+
+    Example:
+        >>> import spacy
+        >>> doc = spacy.blank("en")("TRC FRS says roads are shut.")
+        >>> for token, head, dep in ((0, 1, "compound"), (1, 2, "nsubj")):
+        ...     doc[token].head, doc[token].dep_ = doc[head], dep
+        >>> doc[2].lemma_ = "say"
+        >>> [(m.text, m.type) for m in _acronym_speakers(doc, [])]
+        [('TRC FRS', 'ORG')]
+    """
+    found: list[_Mention] = []
+    for token in doc:
+        if not (
+            token.dep_ in ("nsubj", "nsubjpass")
+            and token.head.lemma_.lower() in REPORTING_VERBS
+            and _ACRONYM_WORD.fullmatch(token.text)
+        ):
+            continue
+        first = token
+        while (
+            first.i > 0
+            and doc[first.i - 1].head == token
+            and _ACRONYM_WORD.fullmatch(doc[first.i - 1].text)
+        ):
+            first = doc[first.i - 1]
+        start, end = first.idx, token.idx + len(token.text)
+        if any(m.start < end and start < m.end for m in mentions):
+            continue
+        words = doc.text[start:end].split()
+        label: EntityType = "GPE" if words[0] in GPE_ACRONYMS and len(words) == 1 else "ORG"
+        found.append(_Mention(start, end, label, doc.text[start:end]))
+    return found
+
+
+_ACRONYM_WORD = re.compile(r"[A-Z][A-Z&]{1,5}")
+
+
 def _share_bar(text: str, mentions: list[_Mention]) -> list[_Mention]:
-    """A web page's share bar (``Share: Facebook | X | Email``): its platforms are organisations,
-    and nothing else in it is a name.
+    """A web page's share bar (``Share: Facebook | X | Email``, or a line naming two platforms
+    or more): its platforms are organisations, and nothing else in it is a name.
 
     Example:
         >>> bar = "Share: Facebook | X | Email"
         >>> [(m.text, m.type) for m in _share_bar(bar, [_Mention(21, 26, "GPE", "Email")])]
         [('Facebook', 'ORG'), ('X', 'ORG')]
     """
-    for line in re.finditer(r"(?m)^.*\bShare\b.*\|.*$", text):
+    for line in re.finditer(r"(?m)^.*\|.*$", text):
+        items = [
+            trim(text, line.start() + item.start(), line.start() + item.end())
+            for item in re.finditer(r"[^|:]+", line.group())
+        ]
+        names = [text[start:end].removeprefix("Share on ").strip() for start, end in items]
+        platforms = [name in SHARE_PLATFORMS for name in names]
+        if not re.search(r"\bShare\b", line.group()) and sum(platforms) < 2:
+            continue  # a menu, not a share bar (``Share this article`` may be the line before)
         mentions = [m for m in mentions if not line.start() <= m.start < line.end()]
-        for item in re.finditer(r"[^|:]+", line.group()):
-            start, end = trim(text, line.start() + item.start(), line.start() + item.end())
-            name = text[start:end].removeprefix("Share on ").strip()
-            if name in SHARE_PLATFORMS:
+        for (_, end), name, platform in zip(items, names, platforms, strict=True):
+            if platform:
                 mentions.append(_Mention(end - len(name), end, "ORG", name, decided=True))
     return sorted(mentions, key=lambda m: (m.start, -m.end))
 
@@ -262,6 +314,13 @@ _CALENDAR = re.compile(
     r"\d{1,2}) )?(?i:" + "|".join(load_words("spacy_calendar_nouns")) + r"))\b(?![-'’]\w)"
 )
 """A calendar noun after a temporal word (``over the weekend``, ``for three years``)."""
+
+_ORDINAL_PERIOD = re.compile(
+    r"(?<![\w-])(?P<date>(?i:first|second|third|fourth|this|last|next|previous)[- ]"
+    r"(?:quarter|season))(?![\w-])"
+)
+"""A quarter or a season by its place in the year or the competition (``third-quarter profit``,
+``its fourth season``)."""
 
 
 _SHORT_MONTH = (
@@ -337,8 +396,9 @@ def _pattern_mentions(text: str) -> list[_Mention]:
         found.append(_Mention(match.start("year"), match.end("year"), "DATE", match["year"]))
     for match in _SHORT_MONTH_DATE.finditer(text):  # ``Aug 11, 2024``, ``4 Mar 2025``
         found.append(_Mention(match.start(), match.end(), "DATE", match.group()))
-    for match in _CALENDAR.finditer(text):
-        found.append(_Mention(match.start("date"), match.end("date"), "DATE", match["date"]))
+    for pattern in (_CALENDAR, _ORDINAL_PERIOD):  # ``for three years``, ``third-quarter``
+        for match in pattern.finditer(text):
+            found.append(_Mention(match.start("date"), match.end("date"), "DATE", match["date"]))
     found += _titled_names(text)
     for match in _TICKER_NAME.finditer(text):
         start, end = _after_article(text, *match.span("name")), match.end("name")
@@ -362,19 +422,28 @@ def _pattern_mentions(text: str) -> list[_Mention]:
             place: EntityType = "LOC" if pattern is _ROAD else "GPE"
             found.append(_Mention(start, end, place, text[start:end], decided=True))
     for match in _LINE_UP.finditer(text):  # ``Tarn: Lee; Ames, Roe …``: a team's players
-        if match["team"].lower() not in ("reps", "replacements", "subs", "substitutes"):
+        players = list(re.finditer(_PLAYER, match["players"]))
+        substitutes = match["team"].lower() in _SUBSTITUTES
+        if len(players) < 4 and not substitutes:
+            continue
+        if not substitutes:
             found.append(_Mention(*match.span("team"), "ORG", match["team"], decided=True))
-        for player in re.finditer(r"[A-Z][\w’'-]+", match["players"]):
+        for player in players:
             start, end = (match.start("players") + offset for offset in player.span())
             found.append(_Mention(start, end, "PERSON", player.group(), decided=True))
     for match in _PLACE_NAME.finditer(text):  # ``River Tarn``, which the model may miss
         found.append(_Mention(match.start(), match.end(), "LOC", match.group(), decided=True))
+    for match in _RESULT_LINE.finditer(text):  # ``Tarnley Town 3 Ardley 2``: two teams
+        for team in ("home", "away"):
+            found.append(_Mention(*match.span(team), "ORG", match[team], decided=True))
     for match in _COUNTY.finditer(text):  # ``Tarnshire`` alone: a county the model missed
         found.append(_Mention(match.start(), match.end(), "GPE", match.group(), decided=True))
     for match in _NOUN_THEN_NAME.finditer(text):
+        start, end = match.start("name"), match.end("name")
         if match.group("noun") in ORG_NOUNS:  # ``payments startup Acme``, ``the insurer Acme``
-            start, end = match.start("name"), match.end("name")
             found.append(_Mention(start, end, "ORG", text[start:end], decided=True))
+        elif match.group("noun") in PERSON_NOUNS and " " in match.group("name"):
+            found += _untitled(text, start, end)  # ``Tarn keeper Ann Lee``
     for match in _ROLE_THEN_NAME.finditer(text):
         if _is_person_noun(match.group("role")):
             found += _untitled(text, match.start("name"), match.end("name"))
@@ -400,6 +469,7 @@ def _pattern_mentions(text: str) -> list[_Mention]:
             if match.group(group):
                 start, end = trim(text, match.start(group), match.end(group))
                 found.append(_Mention(start, end, label, text[start:end]))  # type: ignore[arg-type]
+    found.extend(_defined_names(text))  # ``Transport for Tarnshire (TfT)``
     return found
 
 
@@ -621,12 +691,18 @@ _ADDRESS_PLACE = re.compile(
 )
 """The town after a street in an address (``Mill Lane, Tarnley,``)."""
 
+_PLAYER = r"[A-Z](?:[\w’'-]+|\.?(?= [A-Z]))(?: [A-Z][\w’'-]+){0,2}"
+"""A player in a line-up: a surname, perhaps after an initial or first name (``J Lee``)."""
+
 _LINE_UP = re.compile(
     r"(?m)(?:^|(?<=\. ))(?P<team>[A-Z][\w’'-]*(?: [A-Z][\w’'-]*){0,3}): "
-    r"(?P<players>[A-Z][\w’'-]+(?: \((?:capt|c|gk|wk)\))?(?:[;,] [A-Z][\w’'-]+"
-    r"(?: \((?:capt|c|gk|wk)\))?){3,})"
+    rf"(?P<players>{_PLAYER}(?: \((?:capt|c|gk|wk)\))?(?:[;,] {_PLAYER}"
+    r"(?: \((?:capt|c|gk|wk)\))?)*)"
 )
-"""A team's line-up (``Tarn: Lee; Ames, Roe, Hart (capt), Ward``): surnames of players."""
+"""A team's line-up (``Tarn: Lee; Ames, Roe, Hart (capt), Ward``, ``Subs: J Lee, A Roe``): the
+players' names; four at least, unless the label names the substitutes."""
+
+_SUBSTITUTES = frozenset({"reps", "replacements", "subs", "substitutes"})
 
 _COUNTY = re.compile(r"(?<![\w’'-])[A-Z][a-z]{2,}shire(?![\w’'-])(?! [A-Z])")
 """A county by its ending (``Tarnshire``), not the first word of a longer name."""
@@ -755,9 +831,22 @@ def _with_name_after(
     return m
 
 
+_SCORELINE = re.compile(
+    r"(?P<home>[A-Z][\w’'-]*(?: [A-Z][\w’'-]*){0,3}) \d{1,3} "
+    r"(?P<away>[A-Z][\w’'-]*(?: [A-Z][\w’'-]*){0,3}) \d{1,3}"
+)
+"""A result (``Tarnley Town 3 Ardley 2``): the two teams' names around their scores."""
+
+_RESULT_LINE = re.compile(
+    r"(?m)^[ \t]*" + _SCORELINE.pattern + r"(?: ?\([a-zA-Z. ]{1,12}\))?[ \t]*$"
+)
+"""A line that is a result alone (``Tarnley Town 3 Ardley 2 (aet)``)."""
+
+
 def _split_glued(mentions: list[_Mention]) -> list[_Mention]:
     """``NameName`` glued by a lost space: two mentions when both halves are known names;
-    ``Name/Agency`` (a photo credit): one mention per side of the slash."""
+    ``Name/Agency`` (a photo credit): one mention per side of the slash; a result (``Tarn 3
+    Ardley 2``) taken for one name: the two teams."""
     known = {m.text: m.type for m in mentions}
     result: list[_Mention] = []
     for m in mentions:
@@ -768,6 +857,10 @@ def _split_glued(mentions: list[_Mention]) -> list[_Mention]:
                 if end > start:
                     surface = m.text[start:end]
                     result.append(_Mention(m.start + start, m.start + end, m.type, surface))
+        elif m.type != "DATE" and (score := _SCORELINE.fullmatch(m.text)):
+            for team in ("home", "away"):  # ``Tarnley Town 3 Ardley 2``: two teams
+                start, end = m.start + score.start(team), m.start + score.end(team)
+                result.append(_Mention(start, end, "ORG", score[team], decided=True))
         elif glued and glued.group(1) in known and glued.group(2) in known:
             cut = m.start + len(glued.group(1))
             result.append(_Mention(m.start, cut, known[glued.group(1)], glued.group(1)))
@@ -901,6 +994,18 @@ def _relabel_and_propagate(
         chosen[surface] = best
     for short in corporate:
         chosen.setdefault(short, "ORG")
+    known_places = place_names()
+    for surface, label in chosen.items():
+        if (
+            label in ("ORG", "PERSON")
+            and surface in known_places
+            and surface.lower() not in lowercase | SITE_SECTIONS  # ``Council``, ``Sport``
+            and surface not in introduced | titled
+            and surface not in corporate
+            and surface not in decided
+            and not context[(surface, "ORG")]
+        ):
+            chosen[surface] = "GPE"  # ``Tarnley`` the model took for a company: a town
     for short in _event_short_forms(mentions):
         chosen[short] = "EVENT"  # ``Ada`` after ``Storm Ada``
     for surname in person_surnames:  # ``Okoro`` alone after ``Ada Okoro``, also in capitals
@@ -941,6 +1046,23 @@ def _relabel_and_propagate(
                 extra.append(_Mention(joined.start("name"), joined.end("name"), m.type, name))
                 for i in range(joined.start("name"), joined.end("name")):
                     covered[i] = True
+    for found in _KNOWN_PLACE.finditer(text):  # ``in Tarnley``, untagged by the model
+        name, start, end = found["name"], found.start("name"), found.end("name")
+        before = text[max(0, start - 16) : start]
+        if (
+            name in known_places
+            and not any(covered[start:end])
+            and name.lower() not in lowercase
+            and (
+                _PLACE_BEFORE.search(before)
+                or _ROUTE_BEFORE.search(before)
+                or before.endswith(" at ")  # ``the River Tarn at Ardley``
+            )
+            and not _HOLDING_IN.search(before)
+        ):
+            extra.append(_Mention(start, end, "GPE", name))
+            for i in range(start, end):
+                covered[i] = True
     result = sorted(mentions + extra, key=lambda m: (m.start, -m.end))
     kept: list[_Mention] = []
     for m in result:
@@ -950,7 +1072,15 @@ def _relabel_and_propagate(
     return kept
 
 
-_COORDINATED = re.compile(r",? (?:and|or) (?P<name>[A-Z][^\W\d_]+(?:[ -][A-Z][^\W\d_]+)?)(?![\w-])")
+_KNOWN_PLACE = re.compile(
+    r"(?<![\w’'-])(?P<name>[A-Z][\w’'-]*(?: [A-Z][\w’'-]*){0,2})(?![\w’'-])(?! [A-Z])"
+)
+"""A run of capitalised words not followed by another: a place's name if the gazetteer knows it."""
+
+_COORDINATED = re.compile(
+    r",? (?:and|or) (?P<name>[A-Z][^\W\d_]+(?:(?: |-(?:[a-z]{1,5}-)?)[A-Z][^\W\d_]+)?)(?![\w-])"
+)
+"""A name coordinated after another (``and Tarnley``, ``and Ardley-on-Tarn``)."""
 
 
 def _acronym(surface: str) -> str | None:
@@ -965,6 +1095,44 @@ def _initials(surface: str) -> str:
     ``GHP``), "" for a one-word name."""
     words = [w for w in re.findall(r"[^\W\d_]+", surface) if w[0].isupper()]
     return "".join(w[0] for w in words).upper() if len(words) > 1 else ""
+
+
+def _acronym_letters(acronym: str) -> str:
+    """The letters that abbreviate words: the capitals of a mixed-case acronym (``TfT`` ->
+    ``TT``), else all of them."""
+    capitals = "".join(c for c in acronym if c.isupper())
+    return capitals if len(capitals) >= 2 and not acronym.isupper() else acronym.upper()
+
+
+_NAME_JOINERS = frozenset({"for", "and", "&", "the", "on", "in"})
+"""Lowercase words inside an organisation's name (``Department for the Economy``)."""
+
+
+def _defined_names(text: str) -> list[_Mention]:
+    """Names defined by the acronym after them (``Transport for Tarnshire (TfT)``): the shortest run
+    of capitalised words and connectors before the bracket whose initials the acronym
+    abbreviates, an organisation (the model often tags only its last word, a place).
+
+    Example:
+        >>> [m.text for m in _defined_names("Flood maps from Natural Resources Tarnia (NRT).")]
+        ['Natural Resources Tarnia']
+    """
+    found: list[_Mention] = []
+    for bracket in re.finditer(r" \((?P<acronym>[A-Z][A-Za-z&]{1,7})\)", text):
+        letters = _acronym_letters(bracket["acronym"])
+        line_start = text.rfind("\n", 0, bracket.start()) + 1
+        words = list(re.finditer(r"\S+", text[line_start : bracket.start()]))
+        for word in words[::-1][: len(letters) + 2]:
+            if not (word[0][0].isupper() or word[0] in CONNECTORS or word[0] in _NAME_JOINERS):
+                break
+            start = line_start + word.start()
+            if word[0][0].isupper() and _abbreviates(
+                letters, _initials(text[start : bracket.start()])
+            ):
+                end = bracket.start()
+                found.append(_Mention(start, end, "ORG", text[start:end]))
+                break
+    return found
 
 
 def _abbreviates(acronym: str, initials: str) -> bool:
@@ -1000,9 +1168,11 @@ def _link(mentions: list[_Mention]) -> dict[str, str]:
     """Canonical form per surface: surnames to full names, acronyms to their expansions."""
     canonical: dict[str, str] = {}
     full_people: dict[str, Counter[str]] = {}
+    first_seen: dict[str, int] = {}
     for m in mentions:
         if m.type == "PERSON" and len(m.text.split()) > 1:
             full_people.setdefault(_last_word(m.text), Counter())[m.text] += 1
+            first_seen.setdefault(m.text, m.start)
     expansions = {
         _initials(m.text): m.text
         for m in mentions
@@ -1024,9 +1194,24 @@ def _link(mentions: list[_Mention]) -> dict[str, str]:
             canonical[m.text] = longer
             continue
         if m.type == "PERSON":
-            fulls = full_people.get(_last_word(m.text))
+            initial = m.text[0] if " " in m.text else ""  # ``R Lee`` is not ``Ann Lee``
+            fulls = Counter(
+                {
+                    full: count
+                    for full, count in full_people.get(_last_word(m.text), Counter()).items()
+                    if full.startswith(initial)
+                }
+            )
             if fulls:
-                form = max(fulls, key=lambda f: (len(f.split()), fulls[f], f))
+                form = max(  # ``Ann Lee`` over ``A Lee``, then the most named, the first named
+                    fulls,
+                    key=lambda f: (
+                        len(f.split()),
+                        len(f.split()[0].rstrip(".")) > 1,
+                        fulls[f],
+                        -first_seen[f],
+                    ),
+                )
         elif (acronym := _acronym(m.text)) and (
             expanded := [
                 full for initials, full in expansions.items() if _abbreviates(acronym, initials)
@@ -1043,14 +1228,19 @@ _DEMONYM = re.compile(r"(?:an|ans|ese|ish|i|is|ic|ics|ch|sh|ss|ek|eks|er|ers|ite
 _AGE_AFTER = re.compile(r",\s\d{1,3},")
 
 
+_LOCATIVE = frozenset({"in", "near", "outside", "across", "around"})
+"""Prepositions whose object is a place when it is a name (``in Tarnley``)."""
+
 _PLACE_BEFORE = re.compile(
-    r"(?:^|\s)(?:in|near|outside|across|around|(?:north|south|east|west)(?:-?(?:east|west))? of)"
-    r"\s$|,\sof\s$"
+    r"(?:^|\s)(?:" + "|".join(sorted(_LOCATIVE)) + r"|(?:north|south|east|west)(?:-?(?:east|west))?"
+    r" of)\s$|,\sof\s$"
 )
 
 _PLACE_AFTER = re.compile(r"(?:['’]s)? (?:town centre|city centre|high street|seafront)\b")
 """Words after a town's name: ``Tarnley town centre``, ``Tarnley's high street``."""
 
+
+_LOWERCASE_AFTER = re.compile(r" [a-z]")
 
 _LIST_GAP = re.compile(r", |,? and |,? or ")
 
@@ -1058,7 +1248,7 @@ _LIST_GAP = re.compile(r", |,? and |,? or ")
 _HOLDING_IN = re.compile(r"(?:shares|stake|stakes|investment|invested|interest) in\s$", re.I)
 """``Shares in X``: a company, not a place."""
 
-_ROUTE_BEFORE = re.compile(r"(?:^|\s)(?:from|to|between|via|towards)\s$")
+_ROUTE_BEFORE = re.compile(r"(?:^|\s)(?:from|to|between|via|towards|through)\s$")
 
 
 """Prepositions of a route: evidence of a place only against the model's PERSON."""
@@ -1089,6 +1279,8 @@ def _fix_types(doc: Any, mentions: list[_Mention], lowercase: set[str]) -> list[
             continue
         if m.text.lower().rstrip(".") in _TITLE_WORDS:
             continue  # ``Ald.`` alone: a title, not a name
+        if m.type == "PERSON" and m.text.lower() in KIN_NOUNS:
+            continue  # ``Mum was careful``: a kin word, not a name
         if m.text.lower() in WEEKDAYS:
             m.type, m.decided = "DATE", True  # ``on Saturday``, whatever the model said
         elif (
@@ -1098,6 +1290,12 @@ def _fix_types(doc: Any, mentions: list[_Mention], lowercase: set[str]) -> list[
             and " " in m.text
         ):
             m.type, m.decided = "EVENT", True  # ``the 2019 Lark Hill Fire``
+        elif (
+            m.type in ("MISC", "ORG", "PERSON")
+            and " " in m.text
+            and m.text.split()[-1].lower() in COMPETITION_ENDS
+        ):
+            m.type, m.decided = "EVENT", True  # ``the Tarn Valley Cup``
         if m.type != "DATE" and " " not in m.text:
             if _menu_label(text, m):
                 continue
@@ -1118,7 +1316,7 @@ def _fix_types(doc: Any, mentions: list[_Mention], lowercase: set[str]) -> list[
         if party:  # ``Cllr Ann Lee (Lab)``: her party, by its short name
             start = m.end + 2
             bracketed.append(_Mention(start, start + len(party[1]), "ORG", party[1]))
-        if acronym and _abbreviates(acronym.group(1).upper(), _initials(m.text)):
+        if acronym and _abbreviates(_acronym_letters(acronym[1]), _initials(m.text)):
             m.type = "ORG"
             start = m.end + 2
             bracketed.append(
@@ -1192,6 +1390,7 @@ def _apposition_type(head: Any) -> EntityType | None:
     ``my neighbour`` a person."""
     if head is None:
         return None
+    located = head.dep_ == "pobj" and head.head.lower_ in _LOCATIVE
     nouns = [c for c in head.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
     nouns += [c for c in head.lefts if c.dep_ in ("compound", "amod", "nmod") and c.is_lower]
     if head.dep_ == "appos" and head.head.pos_ == "NOUN":
@@ -1202,7 +1401,7 @@ def _apposition_type(head: Any) -> EntityType | None:
         lemma = noun.lemma_.lower()
         if lemma in ORG_NOUNS:
             return "ORG"
-        if lemma in PERSON_NOUNS:
+        if lemma in PERSON_NOUNS and not located:  # ``in Tarnley, the minister said``
             return "PERSON"
     return None
 
@@ -1219,6 +1418,8 @@ def _menu_label(text: str, m: _Mention) -> bool:
 def _context_votes(text: str, mentions: list[_Mention]) -> Counter[tuple[str, str]]:
     """Extra type votes from the words around a mention: ``in X`` votes GPE for a one-word name."""
     votes: Counter[tuple[str, str]] = Counter()
+    known_places = place_names()
+    places = known_places | {m.text for m in mentions if m.type == "GPE" and m.decided}
     for m, listed in pairwise(mentions):  # ``Lima, Quito and Cusco``: a list of places
         gap = text[m.end : listed.start]  # shares their type
         if gap == ", " and m.type == "ORG" and listed.type == "GPE" and " " not in m.text:
@@ -1226,7 +1427,11 @@ def _context_votes(text: str, mentions: list[_Mention]) -> Counter[tuple[str, st
         if not _LIST_GAP.fullmatch(gap):
             continue
         for town, other in ((m, listed), (listed, m)):
-            if town.type == "GPE" and other.type in ("PERSON", "ORG") and " " not in other.text:
+            if (
+                (town.type == "GPE" or town.text in places)
+                and other.type in ("PERSON", "ORG")
+                and " " not in other.text
+            ):
                 votes[(other.text, "GPE")] += 2
     for m in mentions:  # ``the Tarn catchment``, ``the Ardley area``
         noun = re.match(r" ([a-z]+)\b", text[m.end : m.end + 20])
@@ -1246,8 +1451,13 @@ def _context_votes(text: str, mentions: list[_Mention]) -> Counter[tuple[str, st
             place = inside or (label == "PERSON" and _ROUTE_BEFORE.search(before))
             if place and not (following[:1] == " " and following[1:2].isupper()):
                 votes[(surface, "GPE")] += 3 if inside else 2  # ``in X`` outvotes one label
-            elif label == "PERSON" and before.endswith(("the ", "The ")):
-                votes[(surface, "ORG")] += 2  # ``told the Clarion``: people take no article
+            elif (
+                label == "PERSON"
+                and before.endswith(("the ", "The "))
+                and not (following[:1] == " " and following[1:2].isupper())
+                and not (surface in known_places and _LOWERCASE_AFTER.match(text, end))
+            ):  # ``told the Clarion``: people take no article; ``the Tarnley showground``: a town
+                votes[(surface, "ORG")] += 2
     return votes
 
 
@@ -1265,18 +1475,20 @@ def build_entities(doc: Any) -> tuple[list[_Mention], dict[str, str]]:
 
 
 def _type_menu_lists(text: str, mentions: list[_Mention], lowercase: set[str]) -> list[_Mention]:
-    """A site-navigation line of names (``Tarnshire | Tarnley | Ardley | Bexby``): every name in
-    it takes the type most of its tagged names have, tagged or not; a menu item the model took
-    for a person's one-word name (``Jobs``) is no name.
+    """A site-navigation line of names (``Tarnshire | Tarnley | Ardley | Sport``): every tagged
+    name in it takes the type most of them have, and an untagged item the gazetteer lists as a
+    town is added with that type (a site section such as ``Sport`` is not); a menu item the model
+    took for a person's one-word name (``Jobs``) is no name.
 
     Example:
-        >>> line = "Tarnshire | Tarnley | Ardley | Bexby"
-        >>> found = [_Mention(0, 9, "GPE", "Tarnshire"), _Mention(12, 19, "GPE", "Tarnley"),
-        ...          _Mention(22, 28, "ORG", "Ardley")]
+        >>> line = "Kettering | Wantage | Thame | Ledbury | Sport"
+        >>> found = [_Mention(0, 9, "GPE", "Kettering"), _Mention(12, 19, "GPE", "Wantage"),
+        ...          _Mention(22, 27, "ORG", "Thame")]
         >>> [(m.text, m.type) for m in _type_menu_lists(line, found, set())]
-        [('Tarnshire', 'GPE'), ('Tarnley', 'GPE'), ('Ardley', 'GPE'), ('Bexby', 'GPE')]
+        [('Kettering', 'GPE'), ('Wantage', 'GPE'), ('Thame', 'GPE'), ('Ledbury', 'GPE')]
     """
     by_span = {(m.start, m.end): m for m in mentions}
+    known_places = place_names()  # ``Sport`` or ``Jobs`` untagged in the line: no place
     added: list[_Mention] = []
     dropped: set[int] = set()
     for line in re.finditer(r"[^\n]+", text):
@@ -1303,7 +1515,11 @@ def _type_menu_lists(text: str, mentions: list[_Mention], lowercase: set[str]) -
                 continue
             if (start, end) in by_span:
                 by_span[(start, end)].type = label
-            elif not any(m.start < end and start < m.end for m in mentions):
+            elif (
+                name in known_places
+                and name.lower() not in SITE_SECTIONS
+                and not any(m.start < end and start < m.end for m in mentions)
+            ):
                 added.append(_Mention(start, end, label, name))
     kept = [m for m in mentions if id(m) not in dropped]
     return sorted(kept + added, key=lambda m: (m.start, -m.end))

@@ -43,6 +43,9 @@ BOILERPLATE = re.compile(
 _ORG_WORD = r"[A-Z](?:[\w&-]|['’](?!s\s))*"
 """A capitalised word of an organisation's name; not a possessive (``Tarnia's Ministry``)."""
 
+SITE_SECTIONS = load_words("spacy_site_sections")
+"""Sections of a news site in its navigation line (``Home``, ``Sport``, ``What's On``)."""
+
 NEWSPAPER_HEADS = load_words("spacy_newspaper_heads")
 """Last words of newspapers' names (``Gazette``)."""
 
@@ -89,6 +92,9 @@ EVENT_HEADS = load_phrases("spacy_event_heads")
 
 EVENT_TAILS = load_words("spacy_event_tails")
 """Last words of a named event written after ``the`` (``the Lark Hill Fire``)."""
+
+COMPETITION_ENDS = load_words("spacy_competition_ends")
+"""Last words of a named competition or festival (``Tarn Valley Cup``): an EVENT."""
 
 CREDIT_LABELS = load_phrases("spacy_credit_labels")
 """Labels opening a photo-credit line (``Photo: Ann Lee/Agency``)."""

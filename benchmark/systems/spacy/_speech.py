@@ -73,6 +73,10 @@ class _Context:
         self.last_speaker: tuple[str, str] | None = None
         self.pronouns: dict[str, str] = {}  # speaker id -> ``he``/``she``, once text tells it
         self.person_subjects: list[tuple[int, str, str]] = []
+        for m in mentions:  # ``Mrs Lee``: ``she``, before anything is quoted
+            honorific = _HONORIFIC_PRONOUN.search(self.text[max(0, m.start - 6) : m.start])
+            if m.type == "PERSON" and m.entity_id and honorific:
+                self.pronouns.setdefault(m.entity_id, "he" if honorific["he"] else "she")
         self.introduced: dict[str, tuple[int, tuple[str, str]]] = {}  # ``A doctor … described``
         for token in doc:
             if token.dep_ not in ("nsubj", "nsubjpass", "appos") or self.quoted(token):
@@ -105,14 +109,20 @@ class _Context:
         low, high = sorted((a.idx, b.idx))
         return _same_paragraph(self.text, low, high)
 
-    def person_subject_before(self, offset: int) -> tuple[str, str] | None:
-        """The latest named person that is the subject of a clause before ``offset``."""
+    def person_subject_before(self, offset: int, pronoun: str | None) -> tuple[str, str] | None:
+        """The latest named person that is the subject of a clause before ``offset`` and whom
+        ``pronoun`` can stand for."""
         best: tuple[str, str] | None = None
         for position, name, entity_id in self.person_subjects:
             if position >= offset:
                 break
-            best = (name, entity_id)
+            if self.agrees(entity_id, pronoun):
+                best = (name, entity_id)
         return best
+
+    def agrees(self, speaker_id: str, pronoun: str | None) -> bool:
+        """Whether ``he``/``she`` can stand for the speaker (unknown: yes)."""
+        return pronoun is None or self.pronouns.get(speaker_id, pronoun) == pronoun
 
     def name_of(self, m: _Mention) -> str:
         return self.canonical.get(m.text, m.text)
@@ -230,18 +240,22 @@ def _resolve_speaker(ctx: _Context, verb: Any, found: _Found) -> None:
     if subject is None:
         return
     text = ctx.text
-    for child in subject.children:
-        if child.dep_ == "appos":
-            m = ctx.mention_at(child)
-            if m is not None and m.type == "PERSON":
-                _set_person(ctx, found, m)
-                return
-            if m is not None and m.type == "ORG" and m.entity_id and subject.pos_ == "NOUN":
-                found.speaker, found.speaker_id = ctx.name_of(m), m.entity_id
-                found.speaker_span = (m.start, m.end)
-                found.organisation = True
-                ctx.last_group = ctx.last_organisation = (found.speaker, found.speaker_id)
-                return
+    if subject.i > verb.i and (titled_person := _person_titled_after(ctx, subject)) is not None:
+        _set_person(ctx, found, titled_person)  # ``said Acme chief executive Ann Lee``
+        return
+    appositions = [child for child in subject.children if child.dep_ == "appos"]
+    appositions.sort(key=lambda child: not _names_a_person(ctx, child))
+    for child in appositions:  # ``Member (MMC) for water, Cllr Ann Lee,``: the person first
+        m = ctx.mention_at(child)
+        if m is not None and m.type == "PERSON":
+            _set_person(ctx, found, m)
+            return
+        if m is not None and m.type == "ORG" and m.entity_id and subject.pos_ == "NOUN":
+            found.speaker, found.speaker_id = ctx.name_of(m), m.entity_id
+            found.speaker_span = (m.start, m.end)
+            found.organisation = True
+            ctx.last_group = ctx.last_organisation = (found.speaker, found.speaker_id)
+            return
     if subject.lemma_.lower() in DOCUMENT_NOUNS and (issuer := _issuer(ctx, verb, subject)):
         found.speaker, found.speaker_id = issuer  # ``The report states`` -> who issued it
         found.organisation = True
@@ -270,13 +284,19 @@ def _resolve_speaker(ctx: _Context, verb: Any, found: _Found) -> None:
         found.speaker_span = (subject.idx, subject.idx + len(subject.text))
         pronoun = _PRONOUN_GENDER.get(lower)
         resumed = ctx.last_person if verb.lemma_.lower() in _RESUMING_VERBS else None
-        if resumed is not None and ctx.pronouns.get(resumed[1], pronoun) != pronoun:
+        if resumed is not None and not ctx.agrees(resumed[1], pronoun):
             resumed = None
+        role = _role_subject_before(ctx, verb)
+        last = (
+            ctx.last_person if ctx.last_person and ctx.agrees(ctx.last_person[1], pronoun) else None
+        )
         antecedent = (
             resumed  # ``he added``: the person who spoke last, not the one named last
-            or _role_subject_before(ctx, verb)
-            or _person_in_previous_sentence(ctx, verb)
-            or ctx.person_subject_before(found.start)
+            or (role if role and ctx.agrees(role[1], pronoun) else None)
+            or _person_in_previous_sentence(ctx, verb, pronoun)
+            or ctx.person_subject_before(found.start, pronoun)
+            or last
+            or role
             or ctx.last_person
         )
         if antecedent is not None:
@@ -362,6 +382,25 @@ def _resolve_speaker(ctx: _Context, verb: Any, found: _Found) -> None:
         found.speaker, found.speaker_id = person
     else:
         found.speaker = None  # resolved later to the nearest named person
+
+
+def _names_a_person(ctx: _Context, token: Any) -> bool:
+    m = ctx.mention_at(token)
+    return m is not None and m.type == "PERSON"
+
+
+def _person_titled_after(ctx: _Context, subject: Any) -> _Mention | None:
+    """In an inverted cue, a person named right after an organisation subject and a title
+    (``said Acme chief executive Ann Lee``, which the parser may hang on ``Acme``)."""
+    m = ctx.mention_at(subject)
+    if m is None or m.type != "ORG":
+        return None
+    for token in subject.doc[subject.i + 1 : subject.i + 6]:
+        if (found := ctx.mention_at(token)) is not None and found.type == "PERSON":
+            return found
+        if not (token.is_lower or ctx.mention_at(token) is m) or token.is_punct:
+            return None
+    return None
 
 
 def _organisations_before(ctx: _Context, verb: Any) -> list[_Mention]:
@@ -472,10 +511,13 @@ def _sentence_before(token: Any) -> Any:
     return token.doc[start - 1].sent if start > 0 else None
 
 
-def _person_in_previous_sentence(ctx: _Context, verb: Any) -> tuple[str, str] | None:
-    """For ``he``/``she`` opening a sentence: the person named last in the sentence before, when
-    that sentence has no person as its subject (``Acme said through a spokeswoman, Ann Lee, that
-    … She said …``); its subject otherwise goes through the usual subject search."""
+def _person_in_previous_sentence(
+    ctx: _Context, verb: Any, pronoun: str | None
+) -> tuple[str, str] | None:
+    """For ``he``/``she`` opening a sentence: the person named last in the sentence before whom
+    the pronoun can stand for, when that sentence has no person as its subject (``Acme said
+    through a spokeswoman, Ann Lee, that … She said …``); its subject otherwise goes through the
+    usual subject search."""
     previous = _sentence_before(verb)
     if previous is None:
         return None
@@ -489,6 +531,7 @@ def _person_in_previous_sentence(ctx: _Context, verb: Any) -> tuple[str, str] | 
         and m.type == "PERSON"
         and m.entity_id
         and not ctx.in_quote[m.start]
+        and ctx.agrees(m.entity_id, pronoun)
     ]
     return (ctx.name_of(people[-1]), people[-1].entity_id or "") if people else None
 
@@ -635,10 +678,25 @@ def _described_only(subject: Any) -> bool:
     }
     if one_before:
         determiners.add(subject.head.lower_)
+    if determiners == {"the"} and _of_someone(subject):
+        determiners = {"a"}  # ``the owner of a café``: as indefinite as ``a café owner``
     if determiners & _DESCRIBING:
         lemma = subject.lemma_.lower()  # ``a volunteer``, ``one mother``, ``one shop owner``
         return _is_person_noun(lemma) and lemma not in NOT_AGENTS
     return subject.tag_ == "NNS" and not determiners
+
+
+def _of_someone(noun: Any) -> bool:
+    """Whether a noun is completed by ``of`` and an indefinite noun phrase (``of a café``)."""
+    return any(
+        prep.dep_ == "prep"
+        and prep.lower_ == "of"
+        and any(
+            pobj.dep_ == "pobj" and any(d.lower_ in ("a", "an") for d in pobj.children)
+            for pobj in prep.children
+        )
+        for prep in noun.children
+    )
 
 
 _RESUMING_VERBS = frozenset({"add", "continue"})
@@ -716,7 +774,8 @@ def _collect_roles(ctx: _Context) -> None:
 
 
 def _cue_for_mark(ctx: _Context, mark: MarkedQuote) -> Any:
-    """The reporting verb of a direct quote: right after it, governing it, or right before it."""
+    """The reporting verb of a direct quote: right after it, governing it, or right before it
+    (or closing the paragraph before with a colon: ``her family said:``)."""
     doc = ctx.doc
     after_tokens: list[Any] = []
     if mark.close_at is not None:
@@ -752,7 +811,8 @@ def _cue_for_mark(ctx: _Context, mark: MarkedQuote) -> Any:
     before = ctx.tokens(max(0, mark.open_at - 80), mark.open_at)
     before = [t for t in before if t.idx + len(t.text) <= mark.open_at]
     last_line = [t for t in before if not t.is_space]
-    if last_line and not any("\n" in t.text for t in before[-1:]):
+    ends_line = any("\n" in t.text for t in before[-1:])
+    if last_line and (not ends_line or last_line[-1].text == ":"):  # ``her family said:``
         window = [t for t in last_line[-4:] if not ctx.quoted(t)]
         for token in reversed(window):
             if _is_reporting(token):

