@@ -831,22 +831,17 @@ def _with_name_after(
     return m
 
 
-_SCORELINE = re.compile(
-    r"(?P<home>[A-Z][\w’'-]*(?: [A-Z][\w’'-]*){0,3}) \d{1,3} "
-    r"(?P<away>[A-Z][\w’'-]*(?: [A-Z][\w’'-]*){0,3}) \d{1,3}"
-)
-"""A result (``Tarnley Town 3 Ardley 2``): the two teams' names around their scores."""
-
 _RESULT_LINE = re.compile(
-    r"(?m)^[ \t]*" + _SCORELINE.pattern + r"(?: ?\([a-zA-Z. ]{1,12}\))?[ \t]*$"
+    r"(?m)^[ \t]*(?P<home>[A-Z][\w’'-]*(?: [A-Z][\w’'-]*){0,3}) \d{1,3} "
+    r"(?P<away>[A-Z][\w’'-]*(?: [A-Z][\w’'-]*){0,3}) \d{1,3}(?: ?\([a-zA-Z. ]{1,12}\))?[ \t]*$"
 )
-"""A line that is a result alone (``Tarnley Town 3 Ardley 2 (aet)``)."""
+"""A line that is a result alone (``Tarnley Town 3 Ardley 2 (aet)``): the two teams' names
+around their scores."""
 
 
 def _split_glued(mentions: list[_Mention]) -> list[_Mention]:
     """``NameName`` glued by a lost space: two mentions when both halves are known names;
-    ``Name/Agency`` (a photo credit): one mention per side of the slash; a result (``Tarn 3
-    Ardley 2``) taken for one name: the two teams."""
+    ``Name/Agency`` (a photo credit): one mention per side of the slash."""
     known = {m.text: m.type for m in mentions}
     result: list[_Mention] = []
     for m in mentions:
@@ -857,10 +852,6 @@ def _split_glued(mentions: list[_Mention]) -> list[_Mention]:
                 if end > start:
                     surface = m.text[start:end]
                     result.append(_Mention(m.start + start, m.start + end, m.type, surface))
-        elif m.type != "DATE" and (score := _SCORELINE.fullmatch(m.text)):
-            for team in ("home", "away"):  # ``Tarnley Town 3 Ardley 2``: two teams
-                start, end = m.start + score.start(team), m.start + score.end(team)
-                result.append(_Mention(start, end, "ORG", score[team], decided=True))
         elif glued and glued.group(1) in known and glued.group(2) in known:
             cut = m.start + len(glued.group(1))
             result.append(_Mention(m.start, cut, known[glued.group(1)], glued.group(1)))
@@ -995,12 +986,14 @@ def _relabel_and_propagate(
     for short in corporate:
         chosen.setdefault(short, "ORG")
     known_places = place_names()
+    not_places = lowercase | SITE_SECTIONS  # ``Council`` written ``council``, ``Sport``
+    people = introduced | titled
     for surface, label in chosen.items():
         if (
             label in ("ORG", "PERSON")
             and surface in known_places
-            and surface.lower() not in lowercase | SITE_SECTIONS  # ``Council``, ``Sport``
-            and surface not in introduced | titled
+            and surface.lower() not in not_places
+            and surface not in people
             and surface not in corporate
             and surface not in decided
             and not context[(surface, "ORG")]
@@ -1419,7 +1412,7 @@ def _context_votes(text: str, mentions: list[_Mention]) -> Counter[tuple[str, st
     """Extra type votes from the words around a mention: ``in X`` votes GPE for a one-word name."""
     votes: Counter[tuple[str, str]] = Counter()
     known_places = place_names()
-    places = known_places | {m.text for m in mentions if m.type == "GPE" and m.decided}
+    decided_places = {m.text for m in mentions if m.type == "GPE" and m.decided}
     for m, listed in pairwise(mentions):  # ``Lima, Quito and Cusco``: a list of places
         gap = text[m.end : listed.start]  # shares their type
         if gap == ", " and m.type == "ORG" and listed.type == "GPE" and " " not in m.text:
@@ -1428,7 +1421,7 @@ def _context_votes(text: str, mentions: list[_Mention]) -> Counter[tuple[str, st
             continue
         for town, other in ((m, listed), (listed, m)):
             if (
-                (town.type == "GPE" or town.text in places)
+                (town.type == "GPE" or town.text in decided_places or town.text in known_places)
                 and other.type in ("PERSON", "ORG")
                 and " " not in other.text
             ):

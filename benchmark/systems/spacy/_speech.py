@@ -74,9 +74,8 @@ class _Context:
         self.pronouns: dict[str, str] = {}  # speaker id -> ``he``/``she``, once text tells it
         self.person_subjects: list[tuple[int, str, str]] = []
         for m in mentions:  # ``Mrs Lee``: ``she``, before anything is quoted
-            honorific = _HONORIFIC_PRONOUN.search(self.text[max(0, m.start - 6) : m.start])
-            if m.type == "PERSON" and m.entity_id and honorific:
-                self.pronouns.setdefault(m.entity_id, "he" if honorific["he"] else "she")
+            if m.type == "PERSON" and m.entity_id and (pronoun := self.honorific_pronoun(m)):
+                self.pronouns.setdefault(m.entity_id, pronoun)
         self.introduced: dict[str, tuple[int, tuple[str, str]]] = {}  # ``A doctor … described``
         for token in doc:
             if token.dep_ not in ("nsubj", "nsubjpass", "appos") or self.quoted(token):
@@ -119,6 +118,11 @@ class _Context:
             if self.agrees(entity_id, pronoun):
                 best = (name, entity_id)
         return best
+
+    def honorific_pronoun(self, m: _Mention) -> str | None:
+        """``he`` or ``she`` when an honorific comes right before the name (``Mrs Lee``)."""
+        honorific = _HONORIFIC_PRONOUN.search(self.text[max(0, m.start - 6) : m.start])
+        return None if honorific is None else "he" if honorific["he"] else "she"
 
     def agrees(self, speaker_id: str, pronoun: str | None) -> bool:
         """Whether ``he``/``she`` can stand for the speaker (unknown: yes)."""
@@ -286,18 +290,20 @@ def _resolve_speaker(ctx: _Context, verb: Any, found: _Found) -> None:
         resumed = ctx.last_person if verb.lemma_.lower() in _RESUMING_VERBS else None
         if resumed is not None and not ctx.agrees(resumed[1], pronoun):
             resumed = None
-        role = _role_subject_before(ctx, verb)
-        last = (
-            ctx.last_person if ctx.last_person and ctx.agrees(ctx.last_person[1], pronoun) else None
-        )
-        antecedent = (
-            resumed  # ``he added``: the person who spoke last, not the one named last
-            or (role if role and ctx.agrees(role[1], pronoun) else None)
-            or _person_in_previous_sentence(ctx, verb, pronoun)
-            or ctx.person_subject_before(found.start, pronoun)
-            or last
-            or role
-            or ctx.last_person
+        candidates = [
+            c
+            for c in (
+                resumed,  # ``he added``: the person who spoke last, not the one named last
+                _role_subject_before(ctx, verb),
+                _person_in_previous_sentence(ctx, verb, pronoun),
+                ctx.person_subject_before(found.start, pronoun),
+                ctx.last_person,
+            )
+            if c is not None
+        ]
+        antecedent = next(  # the first the pronoun can stand for, else the first found
+            (c for c in candidates if ctx.agrees(c[1], pronoun)),
+            candidates[0] if candidates else None,
         )
         if antecedent is not None:
             found.speaker, found.speaker_id = ctx.last_person = antecedent
@@ -713,8 +719,8 @@ def _set_person(ctx: _Context, found: _Found, m: _Mention) -> None:
     found.speaker_id = m.entity_id or kebab(found.speaker)
     found.speaker_span = (m.start, m.end)
     ctx.last_person = (found.speaker, found.speaker_id)
-    if honorific := _HONORIFIC_PRONOUN.search(ctx.text[max(0, m.start - 6) : m.start]):
-        ctx.pronouns.setdefault(found.speaker_id, "he" if honorific["he"] else "she")
+    if pronoun := ctx.honorific_pronoun(m):
+        ctx.pronouns.setdefault(found.speaker_id, pronoun)
 
 
 def _collect_roles(ctx: _Context) -> None:
