@@ -32,7 +32,7 @@ january february march april may june july august september october november dec
 monday tuesday wednesday thursday friday saturday sunday president minister secretary general
 foreign state council alliance university north south east west new united states pacific
 atlantic europe european africa asia asian the this that what while still instead meanwhile
-joint allies subscribe sign now daily headlines author picture based does there they he she
+joint allies subscribe sign now daily headlines author picture based does there they he she forest
 we it if as for with but and our any just so head therefore
 facebook whatsapp instagram linkedin gazette courier telegraph english
 """

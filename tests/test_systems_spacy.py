@@ -437,6 +437,7 @@ def test_pronouns_agree_and_cues_of_inquest_and_business_copy(system: SpacySyste
         "The owner of a bakery in Ardley said she had closed for three days.\n\n"
         "Member of the mayoral committee (MMC) for water, Cllr Thabo Nkosi, said the reservoirs "
         "were low.\n\n"
+        "The mayoral committee member (MCM) for roads said the bridge would reopen.\n\n"
         "In a statement released after the hearing, her family said:\n\n"
         '"Mum was careful in everything she did."\n\n'
         "Tarn Stores reported third-quarter sales below forecasts.\n"
@@ -454,3 +455,42 @@ def test_pronouns_agree_and_cues_of_inquest_and_business_copy(system: SpacySyste
     types = typed_ids(ann)
     assert ("third-quarter", "DATE", None) in types
     assert not [t for t in types if t[0] == "Mum"]  # a kin word, not a name
+    assert not [t for t in types if t[0] == "MCM"]  # the short form of common words
+
+
+def test_speakers_the_parser_misplaces(system: SpacySystem) -> None:
+    text = (
+        "Speaking at a press briefing in Tarnley, the minister of state for water, Dr. Ama "
+        "Verity-Osei, said heavy rains on the slopes of the Ardle hills had washed waste into "
+        "streams that many families use.\n\n"
+        "Dairy and beef farmer Colm Brannagh, who farms 300 hectares near Ardley, said he had "
+        "lost two bridges.\n\n"
+        "Marlow Haulage Ltd said in a statement that it had co-operated fully with the inquiry.\n\n"
+        "Cllr Ruth Adair, the committee's lead for roads, said the review was fair, stressing "
+        "that no final decision had been taken.\n\n"
+        '"We sold out of bottled water by noon," said one store clerk.\n\n'
+        "In Pendlebrook, a neighbour who did not want to be named said the street had been "
+        "shaken by the crash.\n"
+    )
+    _, ann = run(system, text)
+    speakers = speakers_by_quote(ann)
+    rains = "heavy rains on the slopes of the Ardle hills had washed waste into streams that many"
+    assert speakers[rains + " families use"] == "Ama Verity-Osei"  # hung on the briefing
+    assert speakers["he had lost two bridges"] == "Colm Brannagh"  # not ``unnamed-dairy``
+    assert (
+        speakers["it had co-operated fully with the inquiry"] == "Marlow Haulage Ltd"
+    )  # one clause
+    assert speakers["no final decision had been taken"] == "Ruth Adair"  # the participle's
+    assert speakers["We sold out of bottled water by noon"] == "unnamed-store-clerk"
+    assert speakers["the street had been shaken by the crash"] == "unnamed-neighbour"
+
+
+def test_names_described_by_who_and_party_members(system: SpacySystem) -> None:
+    text = (
+        "Eilidh Rasmussen, who crofts at Tarnbeg, said the pier was unsafe.\n\n"
+        "The motion was backed by Liberal Democrat and Labour members.\n"
+    )
+    _, ann = run(system, text)
+    types = typed_ids(ann)
+    assert ("Eilidh Rasmussen", "PERSON", "eilidh-rasmussen") in types
+    assert not [t for t in types if t[0] in ("Democrat", "Labour") and t[1] != "ORG"]

@@ -10,7 +10,7 @@ from itertools import pairwise
 from typing import Any
 
 from ..._models import EntityType
-from .._shared._lexicon import CONNECTORS, GPE_ACRONYMS, MONTHS, WEEKDAYS
+from .._shared._lexicon import COMMON_WORDS, CONNECTORS, GPE_ACRONYMS, MONTHS, WEEKDAYS
 from .._shared._text import DATELINE_LABELS, SPACES, kebab, trim
 from .._shared._words import load_words
 from ._gazetteer import place_names
@@ -228,6 +228,7 @@ def _raw_mentions(doc: Any) -> list[_Mention]:
         mentions.append(_Mention(start, end, label, surface))
     mentions = _join_name_parts(doc, _merge_bracketed(text, _split_glued(mentions)))
     mentions += _acronym_speakers(doc, mentions)
+    mentions += _people_by_who(doc, mentions)
     return _share_bar(text, _add_pattern_mentions(text, mentions))
 
 
@@ -269,6 +270,42 @@ def _acronym_speakers(doc: Any, mentions: list[_Mention]) -> list[_Mention]:
 
 
 _ACRONYM_WORD = re.compile(r"[A-Z][A-Z&]{1,5}")
+
+
+def _people_by_who(doc: Any, mentions: list[_Mention]) -> list[_Mention]:
+    """Names of two or three capitalised words the model left untagged that a ``who`` clause
+    describes (``Ann Lee, who farms near Ardley, said``): a person.
+
+    Example:
+        >>> import spacy
+        >>> doc = spacy.blank("en")("Ann Lee, who farms, said so.")
+        >>> for token, head, dep in ((0, 1, "compound"), (3, 4, "nsubj"), (4, 1, "relcl")):
+        ...     doc[token].head, doc[token].dep_ = doc[head], dep
+        >>> [(m.text, m.type) for m in _people_by_who(doc, [])]
+        [('Ann Lee', 'PERSON')]
+    """
+    found: list[_Mention] = []
+    for token in doc:
+        if not (
+            token.dep_ == "relcl"
+            and any(c.lower_ == "who" and c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
+        ):
+            continue
+        name = token.head
+        words = [t for t in doc[max(0, name.i - 2) : name.i + 1] if t.head == name or t == name]
+        while words and not (words[0].dep_ == "compound" or words[0] == name):
+            words.pop(0)
+        if not 2 <= len(words) <= 3 or not all(_TITLE_WORD.fullmatch(t.text) for t in words):
+            continue
+        start, end = words[0].idx, name.idx + len(name.text)
+        if doc.text[end : end + 1] != "," or any(m.start < end and start < m.end for m in mentions):
+            continue
+        found.append(_Mention(start, end, "PERSON", doc.text[start:end]))
+    return found
+
+
+_TITLE_WORD = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?")
+"""A capitalised name word (``Lee``, ``MacLeish``, ``Price-Jones``)."""
 
 
 def _share_bar(text: str, mentions: list[_Mention]) -> list[_Mention]:
@@ -449,7 +486,9 @@ def _pattern_mentions(text: str) -> list[_Mention]:
             found += _untitled(text, match.start("name"), match.end("name"))
     for match in _NAME_WITH_ROLE.finditer(text):
         words = match.group("words").lower().split()
-        if _PLACE_BEFORE.search(text[max(0, match.start() - 10) : match.start()]):
+        if _PLACE_BEFORE.search(text[max(0, match.start() - 10) : match.start()]) or (
+            match.group("name").split()[0].lower() in COMMON_WORDS  # ``In Lisbon, a neighbour``
+        ):
             continue  # ``in Lisbon, the minister …``: a place before a new phrase
         if set(words) & PERSON_NOUNS or _is_person_noun(words[0]):
             found += _untitled(text, match.start("name"), match.end("name"))
@@ -537,7 +576,13 @@ def _speaker_labels(text: str) -> list[_Mention]:
         for w in written:
             start = w.start()
             first = re.search(rf"({_NAME_WORD}) $", text[max(0, start - 30) : start])
-            if first and first.group(1).lower() not in NAME_TITLES:
+            if (
+                first
+                and first.group(1).lower() not in NAME_TITLES
+                and (
+                    first.group(1).lower() not in COMMON_WORDS  # ``In Tarnley``: no given name
+                )
+            ):
                 start -= len(first.group(0))
             found.append(_Mention(start, w.end(), "PERSON", text[start : w.end()], decided=True))
     return found
@@ -1101,6 +1146,29 @@ _NAME_JOINERS = frozenset({"for", "and", "&", "the", "on", "in"})
 """Lowercase words inside an organisation's name (``Department for the Economy``)."""
 
 
+def _abbreviates_common_words(text: str, m: _Mention) -> bool:
+    """Whether a bracketed acronym stands for the common words before it (``Mayoral committee
+    member (MMC)``, ``a mutual aid agreement (MAA)``), not for a name.
+
+    Example:
+        >>> text = "The mayoral committee member (MCM) said"
+        >>> _abbreviates_common_words(text, _Mention(30, 33, "PERSON", "MCM"))
+        True
+    """
+    if not (
+        _acronym(m.text) and text[m.start - 1 : m.start] == "(" and text[m.end : m.end + 1] == ")"
+    ):
+        return False
+    words = re.findall(r"[^\W\d_][\w’'-]*", text[max(0, m.start - 80) : m.start - 1])
+    letters = m.text.upper()
+    long_form = words[-len(letters) :]
+    return (
+        len(long_form) == len(letters)
+        and "".join(w[0] for w in long_form).upper() == letters
+        and sum(w[0].islower() for w in long_form) >= len(long_form) - 1
+    )
+
+
 def _defined_names(text: str) -> list[_Mention]:
     """Names defined by the acronym after them (``Transport for Tarnshire (TfT)``): the shortest run
     of capitalised words and connectors before the bracket whose initials the acronym
@@ -1274,6 +1342,8 @@ def _fix_types(doc: Any, mentions: list[_Mention], lowercase: set[str]) -> list[
             continue  # ``Ald.`` alone: a title, not a name
         if m.type == "PERSON" and m.text.lower() in KIN_NOUNS:
             continue  # ``Mum was careful``: a kin word, not a name
+        if _abbreviates_common_words(text, m):
+            continue  # ``committee member (CM)``: the short form of no name
         if m.text.lower() in WEEKDAYS:
             m.type, m.decided = "DATE", True  # ``on Saturday``, whatever the model said
         elif (
@@ -1326,8 +1396,8 @@ def _fix_types(doc: Any, mentions: list[_Mention], lowercase: set[str]) -> list[
         elif " " not in m.text and m.text.endswith("shire") and m.type != "GPE":
             m.type, m.decided = "GPE", True  # ``Tarnshire``: a county
         elif m.type == "NORP" and not _DEMONYM.search(m.text.split()[-1]):
-            if proper_tags.get(_last_start(m)) == "NNPS":
-                m.type = "ORG"  # ``the Free Democrats``: a party, named in the plural
+            if proper_tags.get(_last_start(m)) == "NNPS" or m.text.endswith("Democrat"):
+                m.type = "ORG"  # ``the Free Democrats``, ``Social Democrat members``: a party
             else:
                 m.type = "LOC" if text[max(0, m.start - 4) : m.start].lower() == "the " else "GPE"
         kept.append(m)

@@ -161,8 +161,12 @@ def _subject_of(ctx: _Context, verb: Any) -> Any:
     if subject is not None and not ctx.quoted(subject):
         return subject
     before = verb.doc[verb.i - 1] if verb.i > 0 else None
+    if before is not None and before.text == "," and verb.i > 1:
+        before = verb.doc[verb.i - 2]  # ``the minister, Dr Ann Lee, said`` left without a subject
     if before is not None and (m := ctx.mention_at(before)) and m.type == "PERSON":
         return before  # ``…, his daughter Ann said`` parsed as an apposition
+    if subject is None and (misattached := _misattached_subject(ctx, verb)) is not None:
+        return misattached
     for token in verb.doc[verb.i + 1 : verb.i + 8]:
         if ctx.quoted(token) or "\n" in token.text or token.text in ".;:!?":
             break
@@ -177,6 +181,23 @@ def _subject_of(ctx: _Context, verb: Any) -> Any:
             return head
         if token.pos_ in ("ADP", "VERB", "AUX"):
             break
+    return None
+
+
+def _misattached_subject(ctx: _Context, verb: Any) -> Any:
+    """The subject of a cue the parser left without one, hung elsewhere in the clause before it
+    (``In Tarnley, a neighbour who asked not to be named said``, ``Chief Ann Lee of the Tarn
+    Nation, 40 km north of town, said``): the first person named, or the first role described,
+    outside a prepositional phrase, before any other reporting verb."""
+    for token in verb.sent:
+        if token.i >= verb.i or _is_reporting(token):
+            return None
+        if ctx.quoted(token) or token.head.pos_ == "ADP":
+            continue
+        if (m := ctx.mention_at(token)) is not None and m.type == "PERSON":
+            return token
+        if token.pos_ == "NOUN" and token.dep_ == "appos" and _described_only(token):
+            return token
     return None
 
 
@@ -230,6 +251,11 @@ def _dependency_subject(verb: Any) -> Any:
                         return grandchild
         if verb.dep_ == "relcl":
             return verb.head
+        if verb.dep_ == "advcl" and verb.tag_ == "VBG" and _is_reporting(verb):
+            reporting = [t for t in verb.ancestors if _is_reporting(t)]  # ``said …, stressing``
+            if reporting:
+                verb = reporting[0]
+                continue
         if verb.dep_ in ("advcl", "xcomp", "conj", "acl") and verb.head is not verb:
             verb = verb.head
             continue
@@ -246,6 +272,9 @@ def _resolve_speaker(ctx: _Context, verb: Any, found: _Found) -> None:
     text = ctx.text
     if subject.i > verb.i and (titled_person := _person_titled_after(ctx, subject)) is not None:
         _set_person(ctx, found, titled_person)  # ``said Acme chief executive Ann Lee``
+        return
+    if subject.pos_ == "NOUN" and (named := _person_conjunct(ctx, subject)) is not None:
+        _set_person(ctx, found, named)  # ``Sheep and beef farmer Ann Lee`` parsed as a coordination
         return
     appositions = [child for child in subject.children if child.dep_ == "appos"]
     appositions.sort(key=lambda child: not _names_a_person(ctx, child))
@@ -390,9 +419,26 @@ def _resolve_speaker(ctx: _Context, verb: Any, found: _Found) -> None:
         found.speaker = None  # resolved later to the nearest named person
 
 
+def _person_conjunct(ctx: _Context, subject: Any) -> _Mention | None:
+    """The person a common-noun subject is coordinated with when the parser splits a title from
+    its name (``Sheep and beef farmer Ann Lee``): the one conjunct that names a person, right
+    after a role noun."""
+    people = [
+        m
+        for conjunct in subject.conjuncts
+        if (m := ctx.mention_at(conjunct)) is not None and m.type == "PERSON"
+    ]
+    if len(people) != 1 or people[0].start == 0:
+        return None
+    before = subject.doc.char_span(0, people[0].start, alignment_mode="contract")
+    role = before[-1] if before is not None and len(before) else None
+    return people[0] if role is not None and _is_person_noun(role.lower_) else None
+
+
 def _names_a_person(ctx: _Context, token: Any) -> bool:
+    """Whether a token is in a person's name (an all-capital acronym is likelier a title)."""
     m = ctx.mention_at(token)
-    return m is not None and m.type == "PERSON"
+    return m is not None and m.type == "PERSON" and not m.text.isupper()
 
 
 def _person_titled_after(ctx: _Context, subject: Any) -> _Mention | None:
@@ -664,7 +710,8 @@ def _described_speaker(role: Any) -> tuple[str, str]:
     for token in reversed(role.doc[: role.i]):
         if token.dep_ not in ("compound", "amod") or token.head.i != role.i:
             break
-        if token.pos_ == "PROPN" and token.ent_type_ not in ("ORG", "NORP"):
+        common = token.is_sent_start and not token.ent_type_  # ``Commuter groups``: a noun
+        if token.pos_ == "PROPN" and token.ent_type_ not in ("ORG", "NORP") and not common:
             break  # a place or a person, not part of the role
         nouns.insert(0, token)
     return role.doc.text[start:end], UNNAMED + kebab(" ".join(t.text for t in nouns))
@@ -675,7 +722,10 @@ def _described_only(subject: Any) -> bool:
     article or a possessive (``a volunteer who asked not to be named``, ``their assessor``) or a
     bare plural common noun (``Medical teams report that``)."""
     one_before = _one_before(subject)
-    if subject.pos_ != "NOUN" or (subject.dep_ not in ("nsubj", "nsubjpass") and not one_before):
+    subject_like = subject.dep_ in ("nsubj", "nsubjpass") or (
+        subject.dep_ == "appos" and subject.head.dep_ == "pobj"  # ``In Tarnley, a neighbour …``
+    )
+    if subject.pos_ != "NOUN" or (not subject_like and not one_before):
         return False
     determiners = {
         child.lower_
@@ -900,14 +950,17 @@ def _indirect_candidates(ctx: _Context) -> list[_Found]:
         subject = _dependency_subject(verb)
         if subject is not None and subject.lower_ in ("i", "we") and not ctx.quoted(subject):
             continue  # the author's own voice (an opinion column's ``I say``)
-        clauses = [
-            [t for t in clause_head.subtree if not t.is_space]
-            for clause_head in verb.children
-            if clause_head.dep_ == "ccomp"
-        ]
+        clauses = _joined_adjacent(
+            [
+                [t for t in clause_head.subtree if not t.is_space]
+                for clause_head in verb.children
+                if clause_head.dep_ == "ccomp"
+            ]
+        )
         if not clauses:
             clauses = [_that_clause(verb)]
         for tokens in clauses:
+            tokens = _before_next_report(tokens)
             while tokens and (
                 tokens[0].is_punct or tokens[0].lower_ in ("that", "whether") or tokens[0].i == 0
             ):
@@ -929,6 +982,37 @@ def _indirect_candidates(ctx: _Context) -> list[_Found]:
                 continue
             found.append(_Found(start, end, "indirect", verb=verb))
     return found
+
+
+def _before_next_report(tokens: list[Any]) -> list[Any]:
+    """A clause up to a participle of reporting inside it that reports a clause of its own (``the
+    plan was fair, stressing that no decision had been taken``): that report is the next quote."""
+    for k, token in enumerate(tokens[1:], start=1):
+        if (
+            token.dep_ == "advcl"
+            and token.tag_ == "VBG"
+            and tokens[k - 1].text == ","
+            and _is_reporting(token)
+            and any(child.dep_ == "ccomp" for child in token.children)
+        ):
+            head = tokens[:k]
+            while head and (head[-1].is_punct or head[-1].pos_ == "CCONJ"):
+                head = head[:-1]
+            return head
+    return tokens
+
+
+def _joined_adjacent(clauses: list[list[Any]]) -> list[list[Any]]:
+    """Complements with no space between them are one word the parser broke into clauses
+    (``that it had co-operated`` as ``co``, ``-``, ``operated``)."""
+    joined: list[list[Any]] = []
+    for clause in sorted((c for c in clauses if c), key=lambda c: c[0].i):
+        previous = joined[-1][-1] if joined else None
+        if previous is not None and clause[0].i == previous.i + 1 and not previous.whitespace_:
+            joined[-1] = joined[-1] + clause
+        else:
+            joined.append(clause)
+    return joined
 
 
 def _merge_indirect(ctx: _Context, direct: list[_Found], indirect: list[_Found]) -> list[_Found]:
