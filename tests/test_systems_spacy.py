@@ -494,3 +494,63 @@ def test_names_described_by_who_and_party_members(system: SpacySystem) -> None:
     types = typed_ids(ann)
     assert ("Eilidh Rasmussen", "PERSON", "eilidh-rasmussen") in types
     assert not [t for t in types if t[0] in ("Democrat", "Labour") and t[1] != "ORG"]
+
+
+def test_pronouns_relatives_agents_and_institutions_as_speakers(system: SpacySystem) -> None:
+    text = (
+        "Ardley Water said on Monday that a main had burst near the station. It said repairs "
+        "would take two days.\n\n"
+        "Her death was confirmed by her son, Tomas Reyne, who said she had been ill since the "
+        "spring.\n\n"
+        "Asked by a reporter after the keynote whether the review could delay the launch, Ann "
+        "Vell said she did not expect any delay.\n\n"
+        '"The authority has given this court one promise after another," the bench said in its '
+        "order at Tarnley Crown Court.\n\n"
+        "Judge Ruth Calder heard the case on Monday. Marek Oduya, 41, admitted that his van had "
+        "no tax.\n\n"
+        '"You put every road user at risk," she told him.\n\n'
+        'One long-serving member put it more simply: "We were robbed."\n'
+    )
+    _, ann = run(system, text)
+    speakers = speakers_by_quote(ann)
+    assert speakers["repairs would take two days"] == "Ardley Water"  # ``It``: the company
+    assert speakers["she had been ill since the spring"] == "Tomas Reyne"  # ``who said``
+    assert speakers["whether the review could delay the launch"] == "unnamed-reporter"
+    assert speakers["she did not expect any delay"] == "Ann Vell"
+    assert speakers["The authority has given this court one promise after another"] == (
+        "Tarnley Crown Court"
+    )  # ``the bench``: the court
+    assert speakers["You put every road user at risk"] == "Ruth Calder"  # ``his van``: not him
+    assert speakers["We were robbed"] == "unnamed-member"  # ``put it``, no ``long-serving``
+
+
+def test_ages_are_not_dates(system: SpacySystem) -> None:
+    text = (
+        "The boy, who is 15 years old, was treated in hospital. A five-year-old girl was unhurt.\n"
+    )
+    _, ann = run(system, text)
+    assert not [e for e in ann.entities if e.type == "DATE"]
+
+
+def test_company_forms_hearers_and_named_families(system: SpacySystem) -> None:
+    text = (
+        "Tributes have been paid to a grandmother who died in a crash.\n\n"
+        "[Picture: Hale family]\n\n"
+        'In a statement, her family said: "She was the heart of our home."\n\n'
+        "Staff at Kelbrook Castings DAC in Tarnley were told on Tuesday that the plant will close "
+        "in May.\n\n"
+        "In a statement, Kelbrook Castings DAC said the decision followed a review.\n"
+    )
+    _, ann = run(system, text)
+    speakers = speakers_by_quote(ann)
+    assert speakers["She was the heart of our home"] == "Hale family"  # not unnamed
+    assert speakers["the plant will close in May"] == "Kelbrook Castings DAC"  # not the staff
+    assert speakers["the decision followed a review"] == "Kelbrook Castings DAC"
+    assert ("Kelbrook Castings DAC", "ORG", "kelbrook-castings-dac") in typed_ids(ann)
+    assert not [e for e in ann.entities if e.text == "Tributes"]  # a plural noun, not a place
+
+
+def test_a_request_in_the_subjunctive_is_no_quote(system: SpacySystem) -> None:
+    text = "A resident, who asked that his name not be used, said the water was brown.\n"
+    _, ann = run(system, text)
+    assert [q.text for q in ann.quotes] == ["the water was brown"]

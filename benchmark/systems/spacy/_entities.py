@@ -33,6 +33,7 @@ from ._lexicon import (
     PERSON_HONORIFICS,
     PERSON_NOUNS,
     PLACE_HEADS,
+    PLACE_QUALIFIERS,
     POSSESSIVE_ENDINGS,
     REPORTING_VERBS,
     SHARE_PLATFORMS,
@@ -83,7 +84,7 @@ _DATE_PREFIX = re.compile(
 _NOT_DATE = re.compile(r"^(multi|long|short|mid|year|day|month|week)[-\w]*$|^\w+ly$", re.I)
 
 
-_AGE = re.compile(r"\d+-year-old|\baged\b|\bbetween \d+ and \d+\b", re.IGNORECASE)
+_AGE = re.compile(r"\w+-year-old|\d+ years? old\b|\baged\b|\bbetween \d+ and \d+\b", re.IGNORECASE)
 
 
 """Ages the model tags DATE (``a 23-year-old man``, ``aged between 40 and 70``): not dates."""
@@ -132,6 +133,9 @@ def _clean_edges(text: str, start: int, end: int, label: str) -> tuple[int, int]
             last_word = text[start:end].split()[-1]
             if not (last_word.count(".") > 1 or len(last_word) <= 4):
                 end -= 1
+        trailing = re.search(r"\s(?:and|&|of|for|the)$", text[start:end])
+        if trailing and label != "DATE":
+            end = start + trailing.start()  # ``Ann Lee and`` before a name the model missed
         if label == "DATE":
             prefix = _DATE_PREFIX.match(text[start:end])
             if prefix and prefix.end() < end - start:
@@ -197,6 +201,10 @@ def _raw_mentions(doc: Any) -> list[_Mention]:
             start, end = bounds
         if "\n" in text[start:end]:  # a byline name joined with the next line's word
             end = start + text[start:end].index("\n")
+        if "|" in text[start:end]:  # ``Tarnley | Courts``: a menu item and the next
+            end = start + text[start:end].index("|")
+            if text[start:end].strip().lower() in SITE_SECTIONS:
+                continue  # ``Sport | Community``: the site's sections
         if "(" in text[start:end] and ")" not in text[start:end]:  # ``Acme (AC``: cut the bracket
             end = start + text[start:end].index("(")
         start, end = _clean_edges(text, start, end, label)
@@ -229,6 +237,8 @@ def _raw_mentions(doc: Any) -> list[_Mention]:
     mentions = _join_name_parts(doc, _merge_bracketed(text, _split_glued(mentions)))
     mentions += _acronym_speakers(doc, mentions)
     mentions += _people_by_who(doc, mentions)
+    mentions += _full_names_of_people(doc, mentions)
+    mentions = [_with_portfolio_list(text, m) for m in mentions]
     return _share_bar(text, _add_pattern_mentions(text, mentions))
 
 
@@ -301,6 +311,61 @@ def _people_by_who(doc: Any, mentions: list[_Mention]) -> list[_Mention]:
         if doc.text[end : end + 1] != "," or any(m.start < end and start < m.end for m in mentions):
             continue
         found.append(_Mention(start, end, "PERSON", doc.text[start:end]))
+    return found
+
+
+_PORTFOLIO_LIST = re.compile(r"(?:, [A-Z][\w’'-]*)+,? and [A-Z][\w’'-]*(?![\w’'-])")
+_LAST_PORTFOLIO = re.compile(r",? and [A-Z][\w’'-]*(?![\w’'-])")
+
+
+def _with_portfolio_list(text: str, m: _Mention) -> _Mention:
+    """An organisation ``X of A`` cut at the comma of its list of portfolios made whole
+    (``Ministry of Roads, Ports and Parks``).
+
+    Example:
+        >>> text = "the Ministry of Roads, Ports and Parks said"
+        >>> _with_portfolio_list(text, _Mention(4, 21, "ORG", "Ministry of Roads")).text
+        'Ministry of Roads, Ports and Parks'
+    """
+    if m.type != "ORG" or " of " not in m.text:
+        return m
+    listed = _PORTFOLIO_LIST.match(text, m.end)
+    if listed is None and ", " in m.text.split(" of ", 1)[1]:  # ``Ministry of A, B`` + `` and C``
+        listed = _LAST_PORTFOLIO.match(text, m.end)
+    if listed is None:
+        return m
+    return _Mention(m.start, listed.end(), "ORG", text[m.start : listed.end()], decided=m.decided)
+
+
+def _full_names_of_people(doc: Any, mentions: list[_Mention]) -> list[_Mention]:
+    """An untagged given name and surname (``beat Tarnland's Aki Ito``) whose surname the model
+    tags as a person elsewhere in the article: a person.
+
+    Example:
+        >>> import spacy
+        >>> doc = spacy.blank("en")("Aki Ito won. Ito said Ito won.")
+        >>> doc[0].pos_ = doc[1].pos_ = "PROPN"
+        >>> doc[0].head, doc[0].dep_ = doc[1], "compound"
+        >>> tagged = [_Mention(13, 16, "PERSON", "Ito"), _Mention(22, 25, "PERSON", "Ito")]
+        >>> [(m.text, m.type) for m in _full_names_of_people(doc, tagged)]
+        [('Aki Ito', 'PERSON')]
+    """
+    surnames = Counter(m.text for m in mentions if m.type == "PERSON" and " " not in m.text)
+    found: list[_Mention] = []
+    for token in doc:
+        surname = token.head
+        if not (
+            token.dep_ == "compound"
+            and surname.i == token.i + 1
+            and token.pos_ == surname.pos_ == "PROPN"
+            and _TITLE_WORD.fullmatch(token.text)
+            and token.lower_ not in _TITLE_WORDS
+            and surnames[surname.text] >= 2
+        ):
+            continue
+        start, end = token.idx, surname.idx + len(surname.text)
+        if not any(m.start < end and start < m.end for m in mentions):
+            found.append(_Mention(start, end, "PERSON", doc.text[start:end]))
     return found
 
 
@@ -449,8 +514,11 @@ def _pattern_mentions(text: str) -> list[_Mention]:
         if len(text[start:end].split()) > 1:
             found.append(_Mention(start, end, "ORG", text[start:end]))
     for match in ORG_HEAD_JOINED.finditer(text):  # ``Tarn and Ardley Police``
-        if not _inside_longer_name(text, match.start()):
-            found.append(_Mention(match.start(), match.end(), "ORG", match.group(), decided=True))
+        start = _after_article(text, match.start(), match.end())
+        if not _inside_longer_name(text, start):
+            found.append(
+                _Mention(start, match.end(), "ORG", text[start : match.end()], decided=True)
+            )
     for pattern in (_ROAD, _PLACE_MODIFIER, _ADDRESS_PLACE):  # ``B1234``, ``a Tarnley man``
         for match in pattern.finditer(text):
             start, end = match.span("place" if match["place"] else "place2")
@@ -479,7 +547,11 @@ def _pattern_mentions(text: str) -> list[_Mention]:
         start, end = match.start("name"), match.end("name")
         if match.group("noun") in ORG_NOUNS:  # ``payments startup Acme``, ``the insurer Acme``
             found.append(_Mention(start, end, "ORG", text[start:end], decided=True))
-        elif match.group("noun") in PERSON_NOUNS and " " in match.group("name"):
+        elif (
+            match.group("noun") in PERSON_NOUNS
+            and " " in match.group("name")
+            and not ORG_SUFFIX.fullmatch(match.group("name"))  # ``partner Acme Systems``
+        ):
             found += _untitled(text, start, end)  # ``Tarn keeper Ann Lee``
     for match in _ROLE_THEN_NAME.finditer(text):
         if _is_person_noun(match.group("role")):
@@ -911,6 +983,7 @@ def _last_word(surface: str) -> str:
 
 
 _PLACE_WORDS = load_words("spacy_place_words")
+_BUILT_PLACE_WORDS = load_words("spacy_built_place_words")
 _GEO_NOUNS: dict[str, EntityType] = {
     **dict.fromkeys(load_words("spacy_area_nouns"), "GPE"),
     **dict.fromkeys(load_words("spacy_feature_nouns"), "LOC"),
@@ -997,6 +1070,13 @@ def _relabel_and_propagate(
             and not (m.decided or words[-1] in titled)  # ``Sgt Ann Marsh``: a person
         ):
             m.type = "LOC"
+        elif (
+            m.type == "GPE"
+            and len(words) > 1
+            and words[-1] in _BUILT_PLACE_WORDS
+            and m.text not in place_names()
+        ):
+            m.type = "LOC"  # ``Tarn Road``, ``Tarnley Station``: a street or a building
         elif m.type != "DATE" and len(words) > 1 and words[0] in PLACE_HEADS:
             m.type, m.decided = "LOC", True  # ``River Tarn``
         elif m.text in corporate or (m.type == "PERSON" and words[0] in corporate):
@@ -1169,6 +1249,22 @@ def _abbreviates_common_words(text: str, m: _Mention) -> bool:
     )
 
 
+def _byline_role(text: str, m: _Mention) -> bool:
+    """Whether a mention is the job after the name in a byline (``By Ann Lee, Court Reporter``).
+
+    Example:
+        >>> text = "By Ann Lee, Court Reporter\\nA man was jailed."
+        >>> _byline_role(text, _Mention(12, 26, "ORG", "Court Reporter"))
+        True
+    """
+    line_start = text.rfind("\n", 0, m.start) + 1
+    return bool(
+        _BYLINE.match(text, line_start)
+        and text[line_start : m.start].rstrip().endswith(",")
+        and _is_person_noun(m.text.split()[-1])
+    )
+
+
 def _defined_names(text: str) -> list[_Mention]:
     """Names defined by the acronym after them (``Transport for Tarnshire (TfT)``): the shortest run
     of capitalised words and connectors before the bracket whose initials the acronym
@@ -1315,6 +1411,54 @@ _ROUTE_BEFORE = re.compile(r"(?:^|\s)(?:from|to|between|via|towards|through)\s$"
 """Prepositions of a route: evidence of a place only against the model's PERSON."""
 
 
+_NOT_SECTOR_WORDS = PLACE_QUALIFIERS | COMMON_WORDS | _TITLE_WORDS
+"""Capitalised words before a place that do not make it a body's name (``Rural``, ``In``)."""
+
+
+def _bodies_named_for_places(
+    doc: Any, mentions: list[_Mention], lowercase: set[str]
+) -> list[_Mention]:
+    """A place the model tagged alone after an acronym or a common noun in capitals: the name of
+    a public body that serves it (``NHS Tarnshire``, ``Transport Tarnland``, ``Education
+    Tarnland``), an organisation.
+
+    Example:
+        >>> import spacy
+        >>> doc = spacy.blank("en")("Transport Tarnland said transport was free.")
+        >>> doc[0].pos_, doc[0].is_sent_start = "PROPN", True
+        >>> found = _bodies_named_for_places(doc, [_Mention(10, 18, "GPE", "Tarnland")], set())
+        >>> [(m.text, m.type) for m in found]
+        [('Transport Tarnland', 'ORG')]
+    """
+    by_end = {t.idx + len(t.text): t for t in doc}
+    starts = {m.start for m in mentions}
+    result: list[_Mention] = []
+    for m in mentions:
+        token = by_end.get(m.start - 1)
+        if (
+            m.type in ("GPE", "LOC")
+            and " " not in m.text
+            and token is not None
+            and doc.text[m.start - 1] == " "
+            and token.idx not in starts
+            and not token.ent_type_
+        ):
+            word = token.text
+            acronym = bool(_ACRONYM_WORD.fullmatch(word)) and word not in GPE_ACRONYMS
+            sector = (
+                token.pos_ in ("NOUN", "PROPN")
+                and word.istitle()
+                and (word.lower() in lowercase or token.is_sent_start)
+                and word.lower() not in _NOT_SECTOR_WORDS
+            )
+            if acronym or sector:
+                name = doc.text[token.idx : m.end]
+                result.append(_Mention(token.idx, m.end, "ORG", name))
+                continue
+        result.append(m)
+    return result
+
+
 def _fix_types(doc: Any, mentions: list[_Mention], lowercase: set[str]) -> list[_Mention]:
     """Types the context decides, whatever the model said; mentions that are common words dropped.
 
@@ -1327,8 +1471,10 @@ def _fix_types(doc: Any, mentions: list[_Mention], lowercase: set[str]) -> list[
     """
     text: str = doc.text
     proper_tags = {t.idx: t.tag_ for t in doc}
+    sentence_starts = {t.idx for t in doc if t.is_sent_start}
     kept: list[_Mention] = []
     bracketed: list[_Mention] = []  # ``(GHP)`` after its expansion, ``(Lab)`` after a name
+    mentions = _bodies_named_for_places(doc, mentions, lowercase)
     heads = _mention_heads(doc, mentions)
     for m in mentions:
         after = text[m.end : m.end + 40]
@@ -1344,8 +1490,28 @@ def _fix_types(doc: Any, mentions: list[_Mention], lowercase: set[str]) -> list[
             continue  # ``Mum was careful``: a kin word, not a name
         if _abbreviates_common_words(text, m):
             continue  # ``committee member (CM)``: the short form of no name
+        if _byline_role(text, m):
+            continue  # ``By Ann Lee, Court Reporter``: her job, not an organisation
+        if (
+            m.start in sentence_starts
+            and proper_tags.get(m.start) == "NNPS"
+            and m.text.istitle()
+            and " " not in m.text
+            and m.text not in place_names()
+            and text.count(m.text) == 1
+        ):
+            continue  # ``Tributes have been paid``: a plural noun opening a headline
+        words = m.text.split()
         if m.text.lower() in WEEKDAYS:
             m.type, m.decided = "DATE", True  # ``on Saturday``, whatever the model said
+        elif (
+            m.type in ("GPE", "LOC", "PERSON")
+            and len(words) > 1
+            and _ACRONYM_WORD.fullmatch(words[0])
+            and words[0] not in GPE_ACRONYMS
+            and not any(w.isupper() for w in words[1:])  # not a dateline ``SAN JOSE``
+        ):
+            m.type = "ORG"  # ``NHS Tarnshire``: a body's acronym before the place it serves
         elif (
             m.type != "DATE"
             and text[max(0, m.start - 9) : m.start].lower().startswith(("the ", "the 1", "the 2"))

@@ -55,6 +55,17 @@ ORG_SUFFIX = re.compile(
 )
 """A company name ending in a corporate suffix (``Acme Widgets Inc``)."""
 
+PLACE_QUALIFIERS = load_words("spacy_place_qualifiers")
+"""Words that make a bigger or smaller place of a place (``Rural Tarnland``)."""
+
+HEARER_VERBS = load_words("spacy_hearer_verbs")
+"""Reporting verbs whose passive subject hears, not speaks (``staff were told that``)."""
+
+INSTITUTION_SYNONYMS = dict(
+    pair.split(" ", 1) for pair in load_phrases("spacy_institution_synonyms")
+)
+"""A common noun for an institution -> the head noun of its name (``bench`` -> ``court``)."""
+
 INSTITUTION_HEADS = load_words("spacy_institution_heads")
 """Head nouns of institutions' names (``Council``, ``Ministry``)."""
 _INSTITUTION_HEADS = "|".join(map(re.escape, load_phrases("spacy_institution_heads")))
@@ -68,15 +79,19 @@ ORG_OF = re.compile(
 )
 """An institution named by a head noun and a proper complement (``Council of Island States``)."""
 
+_HEAD_END = r"(?![\w-])(?!['’](?!s\b))"
+"""The end of a head noun, which may take a possessive (``Tarn Council's``)."""
+
 ORG_HEAD_LAST = re.compile(
-    r"\b(?:" + _ORG_WORD + r"\s){1,3}(?:" + _INSTITUTION_HEADS + r")(?![\w’'-])"
+    r"\b(?:" + _ORG_WORD + r"\s){1,3}(?:" + _INSTITUTION_HEADS + r")" + _HEAD_END
 )
 """An institution named by proper words before its head noun (``Tarn Valley District Council``)."""
 
 ORG_HEAD_JOINED = re.compile(
-    r"\b[A-Z][\w’'-]* (?:and|&) [A-Z][\w’'-]* (?:" + _INSTITUTION_HEADS + r")(?![\w’'-])"
+    r"\b(?:[A-Z][\w’'-]* ){1,3}(?:and|&) [A-Z][\w’'-]* (?:" + _INSTITUTION_HEADS + r")" + _HEAD_END
 )
-"""An institution of two places joined by ``and`` (``Tarn and Ardley Police``)."""
+"""An institution of two names joined by ``and`` (``Tarn and Ardley Police``, ``North Tarn Fire
+and Rescue Service``)."""
 
 PLACE_HEADS = load_words("spacy_place_heads")
 """First words of place names (``River Tarn``): the whole name is a LOC."""

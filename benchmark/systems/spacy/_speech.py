@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..._models import Speaker
+from .._shared._lexicon import COMMON_WORDS
 from .._shared._text import SPACES, kebab, trim
 from ._entities import _is_person_noun, _Mention, _words
 from ._lexicon import (
@@ -16,6 +17,8 @@ from ._lexicon import (
     CUE_NOUNS,
     DOCUMENT_NOUNS,
     GROUP_PRONOUNS,
+    HEARER_VERBS,
+    INSTITUTION_SYNONYMS,
     LEADING_DROP,
     NAME_TITLES,
     NOT_AGENTS,
@@ -76,6 +79,15 @@ class _Context:
         for m in mentions:  # ``Mrs Lee``: ``she``, before anything is quoted
             if m.type == "PERSON" and m.entity_id and (pronoun := self.honorific_pronoun(m)):
                 self.pronouns.setdefault(m.entity_id, pronoun)
+        families = {
+            found[1]
+            for found in _NAMED_FAMILY.finditer(self.text)
+            if found[1].lower() not in COMMON_WORDS
+        }
+        self.family: tuple[str, str] | None = None  # ``her family`` after ``the Lee family``
+        if len(families) == 1:  # one family named: the Lees
+            surname = next(iter(families))
+            self.family = f"{surname} family", kebab(surname)
         self.introduced: dict[str, tuple[int, tuple[str, str]]] = {}  # ``A doctor … described``
         for token in doc:
             if token.dep_ not in ("nsubj", "nsubjpass", "appos") or self.quoted(token):
@@ -88,11 +100,29 @@ class _Context:
             subject = self.by_char.get(token.idx)
             if subject is not None and subject.type == "PERSON" and subject.entity_id:
                 self.person_subjects.append((token.idx, self.name_of(subject), subject.entity_id))
+                if (pronoun := self._own_pronoun(token)) is not None:
+                    self.pronouns.setdefault(subject.entity_id, pronoun)
             elif _described_only(token) and _represented(self, token) is None:
                 described = _described_speaker(token)
                 self.introduced.setdefault(token.lemma_.lower(), (token.idx, described))
                 if _is_reporting(token.head):
                     self.person_subjects.append((token.idx, *described))
+
+    def _own_pronoun(self, subject: Any) -> str | None:
+        """``he`` or ``she`` when the first personal pronoun after a person who is a clause's
+        subject, in the same sentence, outside quotes and before any other person, is gendered
+        (``Ann Lee, 41, admitted that her car …``)."""
+        for token in subject.doc[subject.i + 1 : subject.sent.end]:
+            if self.quoted(token):
+                continue
+            m = self.by_char.get(token.idx)
+            if m is not None and m.type == "PERSON" and m is not self.by_char.get(subject.idx):
+                return None
+            if token.lower_ in _PRONOUN_GENDER or token.lower_ == "his":
+                return "he" if token.lower_ in ("he", "him", "his") else "she"
+            if token.pos_ == "PRON" and token.lower_ in ("they", "them", "their"):
+                return None
+        return None
 
     def mention_at(self, token: Any) -> _Mention | None:
         return self.by_char.get(token.idx)
@@ -137,7 +167,14 @@ def _is_reporting(token: Any) -> bool:
     return bool(
         token.pos_ in ("VERB", "AUX")
         and token.dep_ not in ("amod", "compound", "pcomp")  # ``told us in writing that``
-        and token.lemma_.lower() in REPORTING_VERBS
+        and (token.lemma_.lower() in REPORTING_VERBS or _puts_it(token))
+    )
+
+
+def _puts_it(token: Any) -> bool:
+    """``put it`` as a way of saying (``One member put it more simply: "…"``)."""
+    return token.lemma_.lower() == "put" and any(
+        child.dep_ == "dobj" and child.lower_ == "it" for child in token.children
     )
 
 
@@ -157,7 +194,7 @@ def _subject_of(ctx: _Context, verb: Any) -> Any:
                 if pobj.dep_ == "pobj":
                     return _named_after(ctx, pobj) or _agent_of(pobj) or pobj
         return None
-    subject = _dependency_subject(verb)
+    subject = _agent(verb) or _dependency_subject(verb)  # ``Ann was asked by a reporter``
     if subject is not None and not ctx.quoted(subject):
         return subject
     before = verb.doc[verb.i - 1] if verb.i > 0 else None
@@ -237,18 +274,27 @@ def _one_before(noun: Any) -> bool:
     return head.i == noun.i - 1 and head.lower_ in _ONE and head.dep_ in ("nsubj", "nsubjpass")
 
 
+def _agent(verb: Any) -> Any:
+    """The agent of a passive verb (``asked by a reporter`` -> ``reporter``), or None."""
+    for child in verb.children:
+        if child.dep_ == "agent":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    return pobj
+    return None
+
+
 def _dependency_subject(verb: Any) -> Any:
     for _ in range(3):
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
         if subjects:  # a timestamp parsed as a second subject (``11:15 - Ann confirmed``) loses
             named = [c for c in subjects if c.pos_ != "NUM" or _noun_after_one(c)] or subjects
             subject = min(named, key=lambda c: abs(c.i - verb.i))
+            if subject.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
+                return verb.head  # ``her son, Ann Lee, who said``: the relative's antecedent
             return _noun_after_one(subject) or subject
-        for child in verb.children:
-            if child.dep_ == "agent":
-                for grandchild in child.children:
-                    if grandchild.dep_ == "pobj":
-                        return grandchild
+        if (agent := _agent(verb)) is not None:
+            return agent
         if verb.dep_ == "relcl":
             return verb.head
         if verb.dep_ == "advcl" and verb.tag_ == "VBG" and _is_reporting(verb):
@@ -270,6 +316,17 @@ def _resolve_speaker(ctx: _Context, verb: Any, found: _Found) -> None:
     if subject is None:
         return
     text = ctx.text
+    if (
+        subject.dep_ == "nsubjpass"
+        and subject.head == verb
+        and verb.lemma_.lower() in HEARER_VERBS
+        and (subject.tag_ in ("NNS", "NNPS") or _is_person_noun(subject.lemma_))
+    ):
+        teller = _organisation_in(ctx, subject)  # ``Workers at Acme were told that``: Acme
+        if teller is not None:
+            found.speaker, found.speaker_id = _as_speaker(ctx, teller)
+            found.organisation = True
+        return
     if subject.i > verb.i and (titled_person := _person_titled_after(ctx, subject)) is not None:
         _set_person(ctx, found, titled_person)  # ``said Acme chief executive Ann Lee``
         return
@@ -344,6 +401,14 @@ def _resolve_speaker(ctx: _Context, verb: Any, found: _Found) -> None:
         if ctx.last_group is not None:
             found.speaker, found.speaker_id = ctx.last_group
         return
+    if lower == "it":  # ``The ministry said … It said``: the organisation that spoke last
+        found.speaker_span = (subject.idx, subject.idx + len(subject.text))
+        before = _organisations_before(ctx, verb)
+        organisation = ctx.last_organisation or (_as_speaker(ctx, before[-1]) if before else None)
+        if organisation is not None:
+            found.speaker, found.speaker_id = organisation
+            found.organisation = True
+        return
     if m is not None and m.start <= subject.idx < m.end and m.type != "DATE":
         found.speaker, found.speaker_id = ctx.name_of(m), m.entity_id
         found.speaker_span = (m.start, m.end)
@@ -374,7 +439,9 @@ def _resolve_speaker(ctx: _Context, verb: Any, found: _Found) -> None:
         found.organisation = True
         ctx.last_group = ctx.last_organisation = named_org
         return
-    organisation_noun = subject.lemma_.lower() in ORG_NOUNS and (
+    organisation_noun = (
+        subject.lemma_.lower() in ORG_NOUNS or subject.lower_ in INSTITUTION_SYNONYMS
+    ) and (
         subject.tag_ == "NN" or subject.lower_ == "police"  # ``police said``: the force
     )
     named_in = [  # ``The Tarn Members' Voice group``, not ``the Tarn Football League club``
@@ -394,10 +461,13 @@ def _resolve_speaker(ctx: _Context, verb: Any, found: _Found) -> None:
             ctx.last_group = ctx.last_organisation = represented
         return
     if _described_only(subject) and not organisation_noun:
-        described = found.speaker, found.speaker_id = _described_speaker(subject)
+        described = _described_speaker(subject)
+        if subject.lemma_.lower() == "family" and ctx.family is not None:
+            described = ctx.family
+        found.speaker, found.speaker_id = described
         ctx.described[subject.lemma_.lower()] = described
-        if subject.tag_ == "NN":  # ``She added:`` after ``A ferry captain … said``
-            ctx.last_person = described
+        if subject.tag_ == "NN" and subject.dep_ != "pobj":  # not who asked the question
+            ctx.last_person = described  # ``She added:`` after ``A ferry captain … said``
         return
     if any(child.lower_ == "the" for child in subject.children) and (
         taken_up := ctx.described.get(subject.lower_) or _introduced_before(ctx, subject)
@@ -433,6 +503,15 @@ def _person_conjunct(ctx: _Context, subject: Any) -> _Mention | None:
     before = subject.doc.char_span(0, people[0].start, alignment_mode="contract")
     role = before[-1] if before is not None and len(before) else None
     return people[0] if role is not None and _is_person_noun(role.lower_) else None
+
+
+def _organisation_in(ctx: _Context, noun: Any) -> _Mention | None:
+    """The first linked organisation named in a noun phrase (``Workers at Acme Ltd``)."""
+    for token in noun.subtree:
+        m = ctx.mention_at(token)
+        if m is not None and m.type == "ORG" and m.entity_id:
+            return m
+    return None
 
 
 def _names_a_person(ctx: _Context, token: Any) -> bool:
@@ -534,6 +613,7 @@ def _organisation_named_by(ctx: _Context, verb: Any, subject: Any) -> tuple[str,
     of :func:`_organisation_for`)."""
     start, end = _np_bounds(subject)
     nouns = {t.lower_ for t in ctx.tokens(start, end) if t.pos_ in ("NOUN", "PROPN")}
+    nouns |= {INSTITUTION_SYNONYMS[n] for n in nouns if n in INSTITUTION_SYNONYMS}  # ``the bench``
 
     def holds_noun(m: _Mention) -> bool:
         return bool(nouns & set(re.findall(r"\w+", m.text.lower())))
@@ -679,7 +759,8 @@ def _represented(ctx: _Context, subject: Any) -> tuple[str, str] | None:
             if m is not None and m.type in ("ORG", "GPE") and m.entity_id:
                 return ctx.name_of(m), m.entity_id
     for place in places:  # ``A spokesperson for the authority``, ``A force spokesperson``
-        if place.lemma_.lower() in ORG_NOUNS:
+        noun = place.lemma_.lower()
+        if noun in ORG_NOUNS or noun in INSTITUTION_SYNONYMS or noun in COMPANY_NOUNS:
             return _organisation_named_by(ctx, subject.head, place)
     owned = any(c.dep_ == "poss" for c in subject.children)  # ``the agency's top official``: one
     bare = not any(c.dep_ in ("det", "poss", "nummod", "amod") for c in subject.children)
@@ -687,6 +768,9 @@ def _represented(ctx: _Context, subject: Any) -> tuple[str, str] | None:
         return ctx.last_organisation  # ``Acme said … A spokeswoman said``, ``officials said``
     return None
 
+
+_NAMED_FAMILY = re.compile(r"\b([A-Z][a-z-]+)(?:['’]s)? family\b")
+"""A family the text names by its surname (``the Lee family``, ``Picture: Lee family``)."""
 
 UNNAMED = "unnamed-"
 """The id prefix of a speaker described only by a role (``unnamed-volunteer``)."""
@@ -708,8 +792,10 @@ def _described_speaker(role: Any) -> tuple[str, str]:
     start, end = _np_bounds(role)
     nouns = [role]
     for token in reversed(role.doc[: role.i]):
-        if token.dep_ not in ("compound", "amod") or token.head.i != role.i:
+        if token.dep_ not in ("compound", "amod") or token.head.i != role.i or "-" in token.text:
             break
+        if token.i > 0 and role.doc[token.i - 1].text == "-":
+            break  # ``long-serving``: a description, not part of the role
         common = token.is_sent_start and not token.ent_type_  # ``Commuter groups``: a noun
         if token.pos_ == "PROPN" and token.ent_type_ not in ("ORG", "NORP") and not common:
             break  # a place or a person, not part of the role
@@ -722,8 +808,10 @@ def _described_only(subject: Any) -> bool:
     article or a possessive (``a volunteer who asked not to be named``, ``their assessor``) or a
     bare plural common noun (``Medical teams report that``)."""
     one_before = _one_before(subject)
-    subject_like = subject.dep_ in ("nsubj", "nsubjpass") or (
-        subject.dep_ == "appos" and subject.head.dep_ == "pobj"  # ``In Tarnley, a neighbour …``
+    subject_like = (
+        subject.dep_ in ("nsubj", "nsubjpass")
+        or (subject.dep_ == "appos" and subject.head.dep_ == "pobj")  # ``In Tarnley, a neighbour``
+        or (subject.dep_ == "pobj" and subject.head.dep_ == "agent")  # ``asked by a reporter``
     )
     if subject.pos_ != "NOUN" or (not subject_like and not one_before):
         return False
@@ -748,7 +836,7 @@ def _of_someone(noun: Any) -> bool:
         prep.dep_ == "prep"
         and prep.lower_ == "of"
         and any(
-            pobj.dep_ == "pobj" and any(d.lower_ in ("a", "an") for d in pobj.children)
+            pobj.dep_ == "pobj" and any(d.lower_ in ("a", "an", "one") for d in pobj.children)
             for pobj in prep.children
         )
         for prep in noun.children
@@ -869,7 +957,8 @@ def _cue_for_mark(ctx: _Context, mark: MarkedQuote) -> Any:
     last_line = [t for t in before if not t.is_space]
     ends_line = any("\n" in t.text for t in before[-1:])
     if last_line and (not ends_line or last_line[-1].text == ":"):  # ``her family said:``
-        window = [t for t in last_line[-4:] if not ctx.quoted(t)]
+        reach = 6 if last_line[-1].text == ":" else 4  # ``put it more simply:``
+        window = [t for t in last_line[-reach:] if not ctx.quoted(t)]
         for token in reversed(window):
             if _is_reporting(token):
                 return token
@@ -950,21 +1039,20 @@ def _indirect_candidates(ctx: _Context) -> list[_Found]:
         subject = _dependency_subject(verb)
         if subject is not None and subject.lower_ in ("i", "we") and not ctx.quoted(subject):
             continue  # the author's own voice (an opinion column's ``I say``)
+        complements = [child for child in verb.children if child.dep_ == "ccomp"]
+        if any(_mandative(child) for child in complements):
+            continue  # ``asked that his name not be used``: a request, not a report
         clauses = _joined_adjacent(
-            [
-                [t for t in clause_head.subtree if not t.is_space]
-                for clause_head in verb.children
-                if clause_head.dep_ == "ccomp"
-            ]
+            [[t for t in clause_head.subtree if not t.is_space] for clause_head in complements]
         )
         if not clauses:
             clauses = [_that_clause(verb)]
         for tokens in clauses:
             tokens = _before_next_report(tokens)
             while tokens and (
-                tokens[0].is_punct or tokens[0].lower_ in ("that", "whether") or tokens[0].i == 0
+                tokens[0].is_punct or tokens[0].lower_ in ("that",) or tokens[0].i == 0
             ):
-                if tokens[0].lower_ not in ("that", "whether") and not tokens[0].is_punct:
+                if tokens[0].lower_ not in ("that",) and not tokens[0].is_punct:
                     break
                 tokens = tokens[1:]
             if len(tokens) > 2 and tokens[0].pos_ in ("ADV", "CCONJ") and tokens[1].text == ",":
@@ -982,6 +1070,15 @@ def _indirect_candidates(ctx: _Context) -> list[_Found]:
                 continue
             found.append(_Found(start, end, "indirect", verb=verb))
     return found
+
+
+def _mandative(clause_head: Any) -> bool:
+    """A clause in the subjunctive of a request (``asked that his name not be used``): what the
+    speaker wants done, not what anyone says is so."""
+    forms = [clause_head] + [c for c in clause_head.children if c.dep_ in ("aux", "auxpass")]
+    finite = any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in forms)
+    has_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in clause_head.children)
+    return has_subject and not finite and any(t.tag_ == "VB" for t in forms)
 
 
 def _before_next_report(tokens: list[Any]) -> list[Any]:
