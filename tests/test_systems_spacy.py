@@ -554,3 +554,8 @@ def test_a_request_in_the_subjunctive_is_no_quote(system: SpacySystem) -> None:
     text = "A resident, who asked that his name not be used, said the water was brown.\n"
     _, ann = run(system, text)
     assert [q.text for q in ann.quotes] == ["the water was brown"]
+
+
+def test_bare_durations_are_dates(system: SpacySystem) -> None:
+    _, ann = run(system, "The vote ended weeks of argument over the plan.\n")
+    assert ("weeks", "DATE", None) in typed_ids(ann)

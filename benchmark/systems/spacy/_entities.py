@@ -238,6 +238,7 @@ def _raw_mentions(doc: Any) -> list[_Mention]:
     mentions += _acronym_speakers(doc, mentions)
     mentions += _people_by_who(doc, mentions)
     mentions += _full_names_of_people(doc, mentions)
+    mentions += _bare_durations(doc, mentions)
     mentions = [_with_portfolio_list(text, m) for m in mentions]
     return _share_bar(text, _add_pattern_mentions(text, mentions))
 
@@ -335,6 +336,32 @@ def _with_portfolio_list(text: str, m: _Mention) -> _Mention:
     if listed is None:
         return m
     return _Mention(m.start, listed.end(), "ORG", text[m.start : listed.end()], decided=m.decided)
+
+
+_DURATION_PLURALS = frozenset({"days", "weeks", "months", "years", "decades"})
+
+
+def _bare_durations(doc: Any, mentions: list[_Mention]) -> list[_Mention]:
+    """A plural of a calendar unit with no number or modifier (``ending weeks of talks``,
+    ``announced weeks in advance``): a duration, so a DATE (as ``three weeks`` is).
+
+    Example:
+        >>> import spacy
+        >>> doc = spacy.blank("en")("It ended weeks of talks.")
+        >>> doc[2].tag_ = "NNS"
+        >>> [(m.text, m.type) for m in _bare_durations(doc, [])]
+        [('weeks', 'DATE')]
+    """
+    found: list[_Mention] = []
+    for token in doc:
+        if (
+            token.text in _DURATION_PLURALS
+            and token.tag_ == "NNS"
+            and not any(child.dep_ != "prep" for child in token.lefts)
+            and not any(m.start <= token.idx < m.end for m in mentions)
+        ):
+            found.append(_Mention(token.idx, token.idx + len(token.text), "DATE", token.text))
+    return found
 
 
 def _full_names_of_people(doc: Any, mentions: list[_Mention]) -> list[_Mention]:
@@ -1715,6 +1742,11 @@ def _type_menu_lists(text: str, mentions: list[_Mention], lowercase: set[str]) -
         ...          _Mention(22, 27, "ORG", "Thame")]
         >>> [(m.text, m.type) for m in _type_menu_lists(line, found, set())]
         [('Kettering', 'GPE'), ('Wantage', 'GPE'), ('Thame', 'GPE'), ('Ledbury', 'GPE')]
+        >>> line = "Tarn Courier | Kettering | Wantage | Thame"  # the masthead keeps its type
+        >>> found = [_Mention(0, 12, "ORG", "Tarn Courier"), _Mention(15, 24, "GPE", "Kettering"),
+        ...          _Mention(27, 34, "GPE", "Wantage"), _Mention(37, 42, "ORG", "Thame")]
+        >>> [(m.text, m.type) for m in _type_menu_lists(line, found, set())]
+        [('Tarn Courier', 'ORG'), ('Kettering', 'GPE'), ('Wantage', 'GPE'), ('Thame', 'GPE')]
     """
     by_span = {(m.start, m.end): m for m in mentions}
     known_places = place_names()  # ``Sport`` or ``Jobs`` untagged in the line: no place
@@ -1730,7 +1762,11 @@ def _type_menu_lists(text: str, mentions: list[_Mention], lowercase: set[str]) -
         for span in items:
             if span in by_span and by_span[span].type == "PERSON" and " " not in by_span[span].text:
                 dropped.add(id(by_span.pop(span)))
-        types = Counter(by_span[span].type for span in items if span in by_span)
+        types = Counter(  # not the masthead (``Tarnley Courier | News | …``)
+            by_span[span].type
+            for span in items
+            if span in by_span and by_span[span].text.split()[-1] not in NEWSPAPER_HEADS
+        )
         if not types:
             continue
         label, count = types.most_common(1)[0]
@@ -1743,7 +1779,8 @@ def _type_menu_lists(text: str, mentions: list[_Mention], lowercase: set[str]) -
             if name.lower() in lowercase:
                 continue
             if (start, end) in by_span:
-                by_span[(start, end)].type = label
+                if name.split()[-1] not in NEWSPAPER_HEADS:
+                    by_span[(start, end)].type = label
             elif (
                 name in known_places
                 and name.lower() not in SITE_SECTIONS
