@@ -306,7 +306,9 @@ def _people_by_who(doc: Any, mentions: list[_Mention]) -> list[_Mention]:
         words = [t for t in doc[max(0, name.i - 2) : name.i + 1] if t.head == name or t == name]
         while words and not (words[0].dep_ == "compound" or words[0] == name):
             words.pop(0)
-        if not 2 <= len(words) <= 3 or not all(_TITLE_WORD.fullmatch(t.text) for t in words):
+        if not 2 <= len(words) <= 3 or not all(
+            _CAPITALISED_NAME_WORD.fullmatch(t.text) for t in words
+        ):
             continue
         start, end = words[0].idx, name.idx + len(name.text)
         if doc.text[end : end + 1] != "," or any(m.start < end and start < m.end for m in mentions):
@@ -385,7 +387,7 @@ def _full_names_of_people(doc: Any, mentions: list[_Mention]) -> list[_Mention]:
             token.dep_ == "compound"
             and surname.i == token.i + 1
             and token.pos_ == surname.pos_ == "PROPN"
-            and _TITLE_WORD.fullmatch(token.text)
+            and _CAPITALISED_NAME_WORD.fullmatch(token.text)
             and token.lower_ not in _TITLE_WORDS
             and surnames[surname.text] >= 2
         ):
@@ -396,8 +398,8 @@ def _full_names_of_people(doc: Any, mentions: list[_Mention]) -> list[_Mention]:
     return found
 
 
-_TITLE_WORD = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?")
-"""A capitalised name word (``Lee``, ``MacLeish``, ``Price-Jones``)."""
+_CAPITALISED_NAME_WORD = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?")
+"""A name word in title case (``Lee``, ``MacLeish``, ``Price-Jones``)."""
 
 
 def _share_bar(text: str, mentions: list[_Mention]) -> list[_Mention]:
@@ -675,13 +677,8 @@ def _speaker_labels(text: str) -> list[_Mention]:
         for w in written:
             start = w.start()
             first = re.search(rf"({_NAME_WORD}) $", text[max(0, start - 30) : start])
-            if (
-                first
-                and first.group(1).lower() not in NAME_TITLES
-                and (
-                    first.group(1).lower() not in COMMON_WORDS  # ``In Tarnley``: no given name
-                )
-            ):
+            given = first.group(1).lower() if first else ""
+            if first and given not in NAME_TITLES and given not in COMMON_WORDS:  # not ``In``
                 start -= len(first.group(0))
             found.append(_Mention(start, w.end(), "PERSON", text[start : w.end()], decided=True))
     return found
@@ -1442,6 +1439,11 @@ _NOT_SECTOR_WORDS = PLACE_QUALIFIERS | COMMON_WORDS | _TITLE_WORDS
 """Capitalised words before a place that do not make it a body's name (``Rural``, ``In``)."""
 
 
+def _body_acronym(word: str) -> bool:
+    """An acronym that is no country's (``NHS``, not ``UK``)."""
+    return bool(_ACRONYM_WORD.fullmatch(word)) and word not in GPE_ACRONYMS
+
+
 def _bodies_named_for_places(
     doc: Any, mentions: list[_Mention], lowercase: set[str]
 ) -> list[_Mention]:
@@ -1461,6 +1463,14 @@ def _bodies_named_for_places(
     starts = {m.start for m in mentions}
     result: list[_Mention] = []
     for m in mentions:
+        words = m.text.split()
+        if (
+            m.type in ("GPE", "LOC", "PERSON")
+            and len(words) > 1
+            and _body_acronym(words[0])
+            and not any(w.isupper() for w in words[1:])  # not a dateline ``SAN JOSE``
+        ):
+            m.type = "ORG"  # the model tagged ``NHS Tarnshire`` whole, as a place
         token = by_end.get(m.start - 1)
         if (
             m.type in ("GPE", "LOC")
@@ -1471,14 +1481,13 @@ def _bodies_named_for_places(
             and not token.ent_type_
         ):
             word = token.text
-            acronym = bool(_ACRONYM_WORD.fullmatch(word)) and word not in GPE_ACRONYMS
             sector = (
                 token.pos_ in ("NOUN", "PROPN")
                 and word.istitle()
                 and (word.lower() in lowercase or token.is_sent_start)
                 and word.lower() not in _NOT_SECTOR_WORDS
             )
-            if acronym or sector:
+            if _body_acronym(word) or sector:
                 name = doc.text[token.idx : m.end]
                 result.append(_Mention(token.idx, m.end, "ORG", name))
                 continue
@@ -1528,17 +1537,8 @@ def _fix_types(doc: Any, mentions: list[_Mention], lowercase: set[str]) -> list[
             and text.count(m.text) == 1
         ):
             continue  # ``Tributes have been paid``: a plural noun opening a headline
-        words = m.text.split()
         if m.text.lower() in WEEKDAYS:
             m.type, m.decided = "DATE", True  # ``on Saturday``, whatever the model said
-        elif (
-            m.type in ("GPE", "LOC", "PERSON")
-            and len(words) > 1
-            and _ACRONYM_WORD.fullmatch(words[0])
-            and words[0] not in GPE_ACRONYMS
-            and not any(w.isupper() for w in words[1:])  # not a dateline ``SAN JOSE``
-        ):
-            m.type = "ORG"  # ``NHS Tarnshire``: a body's acronym before the place it serves
         elif (
             m.type != "DATE"
             and text[max(0, m.start - 9) : m.start].lower().startswith(("the ", "the 1", "the 2"))

@@ -118,8 +118,8 @@ class _Context:
             m = self.by_char.get(token.idx)
             if m is not None and m.type == "PERSON" and m is not self.by_char.get(subject.idx):
                 return None
-            if token.lower_ in _PRONOUN_GENDER or token.lower_ == "his":
-                return "he" if token.lower_ in ("he", "him", "his") else "she"
+            if token.lower_ in _PRONOUN_GENDER:
+                return _PRONOUN_GENDER[token.lower_]
             if token.pos_ == "PRON" and token.lower_ in ("they", "them", "their"):
                 return None
         return None
@@ -403,9 +403,7 @@ def _resolve_speaker(ctx: _Context, verb: Any, found: _Found) -> None:
         return
     if lower == "it":  # ``The ministry said … It said``: the organisation that spoke last
         found.speaker_span = (subject.idx, subject.idx + len(subject.text))
-        before = _organisations_before(ctx, verb)
-        organisation = ctx.last_organisation or (_as_speaker(ctx, before[-1]) if before else None)
-        if organisation is not None:
+        if (organisation := _organisation_last(ctx, verb)) is not None:
             found.speaker, found.speaker_id = organisation
             found.organisation = True
         return
@@ -439,9 +437,7 @@ def _resolve_speaker(ctx: _Context, verb: Any, found: _Found) -> None:
         found.organisation = True
         ctx.last_group = ctx.last_organisation = named_org
         return
-    organisation_noun = (
-        subject.lemma_.lower() in ORG_NOUNS or subject.lower_ in INSTITUTION_SYNONYMS
-    ) and (
+    organisation_noun = _institution_noun(subject.lemma_.lower()) and (
         subject.tag_ == "NN" or subject.lower_ == "police"  # ``police said``: the force
     )
     named_in = [  # ``The Tarn Members' Voice group``, not ``the Tarn Football League club``
@@ -498,11 +494,15 @@ def _person_conjunct(ctx: _Context, subject: Any) -> _Mention | None:
         for conjunct in subject.conjuncts
         if (m := ctx.mention_at(conjunct)) is not None and m.type == "PERSON"
     ]
-    if len(people) != 1 or people[0].start == 0:
+    if len(people) != 1:
         return None
-    before = subject.doc.char_span(0, people[0].start, alignment_mode="contract")
-    role = before[-1] if before is not None and len(before) else None
-    return people[0] if role is not None and _is_person_noun(role.lower_) else None
+    first = ctx.tokens(people[0].start, people[0].end)[0]
+    return people[0] if first.i > 0 and _is_person_noun(first.nbor(-1).lower_) else None
+
+
+def _institution_noun(lemma: str) -> bool:
+    """A common noun for an institution (``council``, ``bench``)."""
+    return lemma in ORG_NOUNS or lemma in INSTITUTION_SYNONYMS
 
 
 def _organisation_in(ctx: _Context, noun: Any) -> _Mention | None:
@@ -552,6 +552,14 @@ def _organisations_before(ctx: _Context, verb: Any) -> list[_Mention]:
 def _as_speaker(ctx: _Context, m: _Mention) -> tuple[str, str]:
     """A mention as a speaker: its canonical name and id."""
     return ctx.name_of(m), m.entity_id or kebab(m.text)
+
+
+def _organisation_last(ctx: _Context, verb: Any) -> tuple[str, str] | None:
+    """The organisation that spoke last, else the latest one named before ``verb``."""
+    if ctx.last_organisation is not None:
+        return ctx.last_organisation
+    before = _organisations_before(ctx, verb)
+    return _as_speaker(ctx, before[-1]) if before else None
 
 
 def _organisation_holding(ctx: _Context, subject: Any, verb: Any) -> tuple[str, str] | None:
@@ -629,9 +637,7 @@ def _organisation_named_by(ctx: _Context, verb: Any, subject: Any) -> tuple[str,
     if named:
         return _as_speaker(ctx, named[-1])
     if subject.lemma_.lower() in COMPANY_NOUNS:
-        if ctx.last_organisation is not None:
-            return ctx.last_organisation  # ``the operator said``: the company that spoke before
-        return _as_speaker(ctx, before[-1]) if before else None
+        return _organisation_last(ctx, verb)  # ``the operator said``: the company before
     # An institution named nowhere (``The ministry replied``) speaks as itself.
     name = _ARTICLE.sub("", ctx.text[start:end], count=1)
     return name, kebab(name)
@@ -759,8 +765,7 @@ def _represented(ctx: _Context, subject: Any) -> tuple[str, str] | None:
             if m is not None and m.type in ("ORG", "GPE") and m.entity_id:
                 return ctx.name_of(m), m.entity_id
     for place in places:  # ``A spokesperson for the authority``, ``A force spokesperson``
-        noun = place.lemma_.lower()
-        if noun in ORG_NOUNS or noun in INSTITUTION_SYNONYMS or noun in COMPANY_NOUNS:
+        if _institution_noun(place.lemma_.lower()):
             return _organisation_named_by(ctx, subject.head, place)
     owned = any(c.dep_ == "poss" for c in subject.children)  # ``the agency's top official``: one
     bare = not any(c.dep_ in ("det", "poss", "nummod", "amod") for c in subject.children)
@@ -846,7 +851,7 @@ def _of_someone(noun: Any) -> bool:
 _RESUMING_VERBS = frozenset({"add", "continue"})
 """Lemmas of cues that resume a speaker's words (``he added``)."""
 
-_PRONOUN_GENDER = {"he": "he", "him": "he", "she": "she", "her": "she"}
+_PRONOUN_GENDER = {"he": "he", "him": "he", "his": "he", "she": "she", "her": "she"}
 
 _HONORIFIC_PRONOUN = re.compile(r"\b(?:(?P<he>Mr|Sir|Lord)|(?P<she>Mrs|Ms|Miss|Dame|Lady))\.?\s$")
 """An honorific right before a name, which tells the pronoun that stands for the person."""
@@ -1049,11 +1054,7 @@ def _indirect_candidates(ctx: _Context) -> list[_Found]:
             clauses = [_that_clause(verb)]
         for tokens in clauses:
             tokens = _before_next_report(tokens)
-            while tokens and (
-                tokens[0].is_punct or tokens[0].lower_ in ("that",) or tokens[0].i == 0
-            ):
-                if tokens[0].lower_ not in ("that",) and not tokens[0].is_punct:
-                    break
+            while tokens and (tokens[0].is_punct or tokens[0].lower_ == "that"):
                 tokens = tokens[1:]
             if len(tokens) > 2 and tokens[0].pos_ in ("ADV", "CCONJ") and tokens[1].text == ",":
                 tokens = tokens[2:]
