@@ -48,6 +48,11 @@ def typed_ids(annotation: Annotation) -> set[tuple[str, str, str | None]]:
     return {(e.text, e.type, e.entity_id) for e in annotation.entities}
 
 
+def typed_names(annotation: Annotation) -> list[tuple[str, str]]:
+    """Each entity mention as (text, type), in text order."""
+    return [(e.text, e.type) for e in annotation.entities]
+
+
 def speakers_by_quote(annotation: Annotation) -> dict[str, str | None]:
     """Each quote's speaker, by its text without a final comma or period."""
     return {q.text.rstrip(".,"): q.speaker for q in annotation.quotes}
@@ -559,3 +564,107 @@ def test_a_request_in_the_subjunctive_is_no_quote(system: SpacySystem) -> None:
 def test_bare_durations_are_dates(system: SpacySystem) -> None:
     _, ann = run(system, "The vote ended weeks of argument over the plan.\n")
     assert ("weeks", "DATE", None) in typed_ids(ann)
+
+
+def test_listings_menus_rates_rivers_products_and_languages(system: SpacySystem) -> None:
+    text = (
+        "Home | Local News | Weather | Road Trips | Obituaries\n\n"
+        "Kelbrook Castings (LSE: KLB) said output rose.\n\n"
+        "Tarnvale Meadow captain Ann Lee said the side would recover.\n\n"
+        "Babies are born at the unit every week, at a cost of £900 a year.\n\n"
+        "Levels on the Avon peaked overnight, and Avon residents were told to wait.\n\n"
+        "Kelbrook Systems launched a tablet called the Ember Pad on Tuesday.\n\n"
+        "The Ember Pad, a 12-inch tablet, will cost $799.\n\n"
+        "Islanders on Tarnsay, Tarnaigh in Gaelic, said the ferry was late.\n"
+    )
+    _, ann = run(system, text)
+    typed = typed_names(ann)
+    assert "Road Trips" not in {text for text, _ in typed}  # a menu section, not a name
+    assert {("LSE", "ORG"), ("KLB", "ORG")} <= set(typed)  # an exchange and a ticker
+    assert ("Tarnvale Meadow", "ORG") in typed  # the club its captain plays for
+    assert [e.text for e in ann.entities if e.type == "DATE"] == ["Tuesday"]  # rates aren't
+    assert [label for text, label in typed if text == "Avon"] == ["LOC", "GPE"]  # river, town
+    assert {label for name, label in typed if name == "Ember Pad"} == {"MISC"}  # a product
+    assert ("Gaelic", "MISC") in typed  # a language, not a place
+
+
+def test_a_second_act_of_the_speaker_ends_the_reported_clause(system: SpacySystem) -> None:
+    text = (
+        "A spokesperson for Tarnvale Water said the pumps were not affected but urged residents "
+        "not to pour fat down drains.\n\n"
+        "Bo Chen said the firm had never sold data and welcomed tougher rules.\n"
+    )
+    _, ann = run(system, text)
+    assert [q.text for q in ann.quotes] == [
+        "the pumps were not affected",  # urging is a second act, not more of what was said
+        "the firm had never sold data and welcomed tougher rules",  # fits the clause
+    ]
+
+
+def test_datelines_possessive_names_and_continued_single_quotes(system: SpacySystem) -> None:
+    text = (
+        "KETTERING, March 3: Residents queued for water on Monday.\n\n"
+        "Police were called to the Ploughman's Arms in the High Street on Sunday.\n\n"
+        "In a statement read to the court by her lawyer, she said: 'I have run pubs for years. "
+        "I closed for four days.\n\n"
+        "'My regulars have been wonderful.'\n\n"
+        "Hon. Ann Kiprono said the levy was unfair. The MP added that she would table a motion.\n"
+    )
+    _, ann = run(system, text)
+    typed = typed_names(ann)
+    assert ("KETTERING", "GPE") in typed and ("March 3", "DATE") in typed  # ``CITY, Date:``
+    assert ("Ploughman's Arms", "LOC") in typed  # one name with its possessive, a pub
+    assert not [name for name, _ in typed if name in ("Hon", "MP")]  # titles, not names
+    speakers = speakers_by_quote(ann)
+    assert speakers["I have run pubs for years. I closed for four days"] is not None
+    assert "In a statement read to the court by her lawyer" not in speakers
+    assert speakers["she would table a motion"] == "Ann Kiprono"  # the MP is the one named
+
+
+def test_site_furniture_scores_credits_companies_and_works(system: SpacySystem) -> None:
+    text = (
+        "We use cookies to improve your experience. See our Privacy Policy. Accept | Manage "
+        "preferences\n\n"
+        "By Ann Lee, Courier county government reporter\n\n"
+        "Tarnvale Athletic 3 Kelso Rangers 2\n\n"
+        "Scorers: Tarnvale Athletic - Gourlay (27), Niven (68).\n\n"
+        "Tarnvale Athletic: Soutar; Ritchie (Bain 57), McAvoy, Kerr, Lumsden; Niven, Gourlay.\n\n"
+        "Kestrel Harbour Foods Ltd (ASX: KHF) lifted profit; the FTSE 100 fell. Kestrel Harbour "
+        "said sales of its dairy range rose, and it paid a dividend of KSh52.\n\n"
+        "She was born in Ennistymon, Co Tarn, in 1939. Her 1978 album, The Tarn Suite, made her "
+        'name. "She never rested," the fiddler Bo Chen said.\n\n'
+        "Datuk Azlan Hashim said the plant would open in May.\n\n"
+        "CEDAR HOLLOW (22-4): Okafor 9-15 6-7 24, Brandt 6-11 1-2 17, Hollis 3-6 2-2 9.\n\n"
+        "(Reporting by Ann Lee and Declan Mac Giolla; Editing by Cy Dee)\n"
+    )
+    _, ann = run(system, text)
+    typed = typed_names(ann)
+    names = {name for name, _ in typed}
+    assert not names & {"Privacy Policy", "Manage", "Courier county"}  # furniture and a job
+    assert ("Tarnvale Athletic", "ORG") in typed and "Tarnvale Athletic 3" not in names
+    assert not [name for name in names if " - " in name]  # a team, then its scorer
+    assert {("Ritchie", "PERSON"), ("Bain", "PERSON"), ("Lumsden", "PERSON")} <= set(typed)
+    assert ("FTSE 100", "MISC") in typed  # an index
+    assert ("Kestrel Harbour", "ORG") in typed  # the company's short name, not a harbour
+    assert "KSh52" not in names  # an amount of money
+    scored = [e.text for e in ann.entities if e.type != "DATE" and e.text[-1].isdigit()]
+    assert scored == ["FTSE 100"]  # scores are no part of names
+    assert ("Co Tarn", "GPE") in typed and "Ennistymon, Co Tarn" not in names  # two places
+    assert ("Tarn Suite", "MISC") in typed  # an album, not a person
+    assert speakers_by_quote(ann)["She never rested"] == "Bo Chen"
+    assert ("Azlan Hashim", "PERSON") in typed  # ``Datuk`` is an honorific
+    assert {("Declan Mac Giolla", "PERSON"), ("Cy Dee", "PERSON")} <= set(typed)  # credits
+
+
+def test_bylines_spokespeople_pronouns_and_rates_after_names(system: SpacySystem) -> None:
+    text = (
+        "By Ceri Watkeys\n\n"
+        "Forty children train at Glendower every week, the club said.\n\n"
+        "Outside court, a Tarnvale Police spokeswoman said the case was a warning. "
+        '"Clubs are run by volunteers," she said.\n'
+    )
+    _, ann = run(system, text)
+    typed = typed_names(ann)
+    assert ("Ceri Watkeys", "PERSON") in typed  # a byline's name, whatever its last word
+    assert not [e for e in ann.entities if e.type == "DATE"]  # a rate, not a date
+    assert speakers_by_quote(ann)["Clubs are run by volunteers"] == "Tarnvale Police"

@@ -19,14 +19,17 @@ CLOSE_DOUBLE = "”»"
 OPEN_SINGLE = "‘‚‹"
 CLOSE_SINGLE = "’›"
 STRAIGHT = "\"'"
+_MONTH_DAY = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d"
+
 DATELINE = re.compile(
     r"(?P<city>[A-Z][A-Z.'\- ]*[A-Z.])(?: and (?P<city2>[A-Z][A-Z.'\- ]*[A-Z.]))?"
-    r"(?:, (?P<region>[A-Z][\w.' ]+?))?(?:, (?P<when>\w[\w ]{1,20}?))?\s*"
-    r"(?:\((?P<agency>[^)\n]{1,40})\))?\s*[-\u2014\u2013]+\s+"
+    r"(?:, (?!" + _MONTH_DAY + r")(?P<region>[A-Z][\w.' ]+?))?(?:, (?P<when>\w[\w ]{1,20}?))?\s*"
+    r"(?:\((?P<agency>[^)\n]{1,40})\))?\s*(?:[-\u2014\u2013]+|(?<=\d):)\s+"
 )
 
-"""A dateline opening a paragraph: ``CITY[ and CITY], Region[, Day] (Agency) -`` (match it at the
-paragraph start). Places are the groups in ``DATELINE_PLACES``, the agency is ``agency``."""
+"""A dateline opening a paragraph: ``CITY[ and CITY], Region[, Day] (Agency) -`` or ``CITY,
+March 3:`` (match it at the paragraph start). Places are the groups in ``DATELINE_PLACES``, the
+agency is ``agency``."""
 DATELINE_PLACES = ("city", "city2", "region")
 DATELINE_LABELS = (*((group, "GPE") for group in DATELINE_PLACES), ("agency", "ORG"))
 """Each group of :data:`DATELINE` with the entity type it names."""

@@ -50,7 +50,7 @@ class RulesSystem:
     """
 
     name = "rules"
-    version = "3"
+    version = "4"
     offline = True
 
     def __init__(

@@ -104,7 +104,7 @@ def find_marked_quotes(text: str) -> list[MarkedQuote]:
             if close is None and opener in DOUBLE_OPEN + '"':
                 close = _mismatched_close(text, i + 1, para_end)
             if close is None:
-                if opener in DOUBLE_OPEN + '"' and _reopens(text, paragraphs, index, opener):
+                if _reopens(text, paragraphs, index, opener):
                     start, end = trim(text, i + 1, para_end)
                     if end > start:
                         quotes.append(MarkedQuote(start, end, i, None))
@@ -131,10 +131,12 @@ def _mismatched_close(text: str, start: int, end: int) -> int | None:
 
 
 def _reopens(text: str, paragraphs: list[tuple[int, int]], index: int, opener: str) -> bool:
-    """Whether the next non-empty paragraph opens with a quotation mark (a continued quote)."""
+    """Whether the next non-empty paragraph opens with a quotation mark of the opener's kind (a
+    continued quote: ``“…`` then ``“…”``, or ``'…`` then ``'…'``)."""
+    marks = DOUBLE_OPEN + '"' if opener in DOUBLE_OPEN + '"' else SINGLE_OPEN + "'"
     for start, end in paragraphs[index + 1 :]:
         stripped_start, stripped_end = trim(text, start, end)
         if stripped_start == stripped_end:
             continue
-        return text[stripped_start] in DOUBLE_OPEN + '"'
+        return text[stripped_start] in marks and _is_opening(text, stripped_start)
     return False

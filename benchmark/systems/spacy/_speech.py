@@ -302,6 +302,9 @@ def _dependency_subject(verb: Any) -> Any:
             if reporting:
                 verb = reporting[0]
                 continue
+        if verb.dep_ == "conj" and verb.head.dep_ == "ccomp" and _is_reporting(verb.head.head):
+            verb = verb.head.head  # ``said the water was safe but urged calm``: the sayer urged
+            continue
         if verb.dep_ in ("advcl", "xcomp", "conj", "acl") and verb.head is not verb:
             verb = verb.head
             continue
@@ -565,6 +568,8 @@ def _organisation_last(ctx: _Context, verb: Any) -> tuple[str, str] | None:
 def _organisation_holding(ctx: _Context, subject: Any, verb: Any) -> tuple[str, str] | None:
     """The latest organisation named before the verb whose name ends in the subject's noun
     (``The directorate noted`` after ``the Public Health Directorate``)."""
+    if _owned_by_person(subject):
+        return None
     held = [
         m for m in _organisations_before(ctx, verb) if m.text.lower().split()[-1] == subject.lower_
     ]
@@ -626,9 +631,10 @@ def _organisation_named_by(ctx: _Context, verb: Any, subject: Any) -> tuple[str,
     def holds_noun(m: _Mention) -> bool:
         return bool(nouns & set(re.findall(r"\w+", m.text.lower())))
 
-    before = _organisations_before(ctx, verb)
+    owned = _owned_by_person(subject)
+    before = [] if owned else _organisations_before(ctx, verb)  # ``her office``: hers
     named = [m for m in before if holds_noun(m)]  # ``the council`` after ``Ardley … Council``
-    if not named:  # ``…, police said`` before ``Ardley Police`` is named
+    if not named and not owned:  # ``…, police said`` before ``Ardley Police`` is named
         named = [
             m
             for m in ctx.mentions
@@ -641,6 +647,22 @@ def _organisation_named_by(ctx: _Context, verb: Any, subject: Any) -> tuple[str,
     # An institution named nowhere (``The ministry replied``) speaks as itself.
     name = _ARTICLE.sub("", ctx.text[start:end], count=1)
     return name, kebab(name)
+
+
+def _owned_by_person(subject: Any) -> bool:
+    """An institution noun that a person's possessive makes theirs (``her office``), not a body
+    named in the article.
+
+    Example:
+        >>> import spacy
+        >>> doc = spacy.blank("en")("her office said")
+        >>> doc[0].head, doc[0].dep_ = doc[1], "poss"
+        >>> _owned_by_person(doc[1]), _owned_by_person(doc[0])
+        (True, False)
+    """
+    return any(
+        c.dep_ == "poss" and c.lower_ in ("her", "his", "my", "your") for c in subject.children
+    )
 
 
 def _sentence_before(token: Any) -> Any:
@@ -682,6 +704,14 @@ def _role_subject_before(ctx: _Context, verb: Any) -> tuple[str, str] | None:
     if previous is None:
         return None
     subject = _dependency_subject(previous.root)
+    if (
+        subject is not None
+        and subject.tag_ == "NN"
+        and subject.lower_ in SPOKESPEOPLE
+        and _name_between(ctx, subject, previous.root) is None  # ``…, Ann Lee, said``: hers
+        and (represented := _represented(ctx, subject)) is not None
+    ):
+        return represented  # ``A Tarn Police spokeswoman said … "…," she said``
     if (
         subject is not None
         and _described_only(subject)
@@ -1044,7 +1074,11 @@ def _indirect_candidates(ctx: _Context) -> list[_Found]:
         subject = _dependency_subject(verb)
         if subject is not None and subject.lower_ in ("i", "we") and not ctx.quoted(subject):
             continue  # the author's own voice (an opinion column's ``I say``)
-        complements = [child for child in verb.children if child.dep_ == "ccomp"]
+        complements = [
+            child
+            for child in verb.children
+            if child.dep_ == "ccomp" and not (child.i < verb.i and _reduced_relative(child))
+        ]
         if any(_mandative(child) for child in complements):
             continue  # ``asked that his name not be used``: a request, not a report
         clauses = _joined_adjacent(
@@ -1053,7 +1087,7 @@ def _indirect_candidates(ctx: _Context) -> list[_Found]:
         if not clauses:
             clauses = [_that_clause(verb)]
         for tokens in clauses:
-            tokens = _before_next_report(tokens)
+            tokens = _before_second_act(_before_next_report(tokens))
             while tokens and (tokens[0].is_punct or tokens[0].lower_ == "that"):
                 tokens = tokens[1:]
             if len(tokens) > 2 and tokens[0].pos_ in ("ADV", "CCONJ") and tokens[1].text == ",":
@@ -1071,6 +1105,15 @@ def _indirect_candidates(ctx: _Context) -> list[_Found]:
                 continue
             found.append(_Found(start, end, "indirect", verb=verb))
     return found
+
+
+def _reduced_relative(clause_head: Any) -> bool:
+    """A participle with no subject or auxiliary that the parser took for a reported clause
+    before the verb (``In a statement read to the court by her lawyer, she said: …``): no
+    clause of its own."""
+    return clause_head.tag_ == "VBN" and not any(
+        c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "expl") for c in clause_head.children
+    )
 
 
 def _mandative(clause_head: Any) -> bool:
@@ -1098,6 +1141,32 @@ def _before_next_report(tokens: list[Any]) -> list[Any]:
                 head = head[:-1]
             return head
     return tokens
+
+
+def _before_second_act(tokens: list[Any]) -> list[Any]:
+    """A clause up to a second verb of the speaker's that reports or withholds, coordinated
+    with no subject of its own (``said the water was safe but urged calm``, ``… and estimated
+    that …``, ``… but declined to name them``): the reported clause ends before it. A second verb
+    that fits the reported clause (``… and welcomed the ruling``) continues it."""
+    inside = {t.i for t in tokens}
+    for k, token in enumerate(tokens[1:], start=1):
+        if (
+            token.dep_ == "conj"
+            and token.head.i in inside
+            and token.tag_ in ("VBD", "VBZ")
+            and tokens[k - 1].pos_ == "CCONJ"
+            and token.lemma_.lower() in _SECOND_ACTS
+            and not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in token.children)
+        ):
+            head = tokens[: k - 1]
+            while head and head[-1].is_punct:
+                head = head[:-1]
+            return head
+    return tokens
+
+
+_SECOND_ACTS = REPORTING_VERBS | SILENT_HEADS
+"""Verbs that make a second act of the speaker's, not more of what was reported."""
 
 
 def _joined_adjacent(clauses: list[list[Any]]) -> list[list[Any]]:

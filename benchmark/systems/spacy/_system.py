@@ -159,7 +159,7 @@ class SpacySystem:
     """
 
     name: ClassVar[str] = "spacy"
-    version: ClassVar[str] = "1.4.1"
+    version: ClassVar[str] = "1.5.0"
 
     def __init__(self, **params: Any) -> None:
         reason = self.availability(params)
