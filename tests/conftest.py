@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +13,14 @@ from benchmark._models import Annotation, Document
 from tests.factories import TINY_TEXT, tiny_annotation
 
 pytest_plugins = ["pytester"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Give Ctrl-C back its handler when the test run was started in the background, where the
+    shell leaves SIGINT ignored: the tests that press Ctrl-C on a run need it live, as it is in a
+    terminal or a CI job."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture
