@@ -267,16 +267,16 @@ def _frequency(ent: Any) -> bool:
     words = [t.lower_ for t in ent]
     if len(words) == 1 and ent.start > 0:
         words.insert(0, ent.doc[ent.start - 1].lower_)  # the model tagged ``week`` alone
-    if len(words) > 2 and words[-2] in ("each", "every", "per"):
+    if len(words) > 2 and words[-2] in _RATE_WORDS:
         words = words[-2:]  # ``swim at Tarnley every week``: the model's span starts too early
     if len(words) != 2 or words[1] not in _CALENDAR_UNITS:
         return False
-    return words[0] in ("each", "every", "per") or (
-        words[0] in ("a", "an") and ent.root.dep_ == "npadvmod"
-    )
+    return words[0] in _RATE_WORDS or (words[0] in ("a", "an") and ent.root.dep_ == "npadvmod")
 
 
 _CALENDAR_UNITS = frozenset({"day", "night", "week", "month", "year"})
+_RATE_WORDS = frozenset({"each", "every", "per"})
+"""Words that make a calendar unit a rate (``every week``), not a date."""
 
 
 def _acronym_speakers(doc: Any, mentions: list[_Mention]) -> list[_Mention]:
@@ -570,9 +570,8 @@ def _pattern_mentions(text: str) -> list[_Mention]:
         found.append(_Mention(match.start(), match.end(), "DATE", match.group()))
     for pattern in (_CALENDAR, _ORDINAL_PERIOD):  # ``for three years``, ``third-quarter``
         for match in pattern.finditer(text):
-            if match["date"].lower() in _CALENDAR_UNITS and re.match(
-                r"(?i)each|every", match.group()
-            ):
+            rate = match.group().split()[0].lower() in _RATE_WORDS
+            if rate and match["date"].lower() in _CALENDAR_UNITS:
                 continue  # ``every week``: a rate (``every winter`` is a date)
             found.append(_Mention(match.start("date"), match.end("date"), "DATE", match["date"]))
     found += _titled_names(text)
@@ -642,7 +641,7 @@ def _pattern_mentions(text: str) -> list[_Mention]:
             match.group("name").split()[0].lower() in COMMON_WORDS  # ``In Lisbon, a neighbour``
         ):
             continue  # ``in Lisbon, the minister …``: a place before a new phrase
-        if match.group("name").split()[-1] in INSTITUTION_HEADS:
+        if _names_a_body(match.group("name")):
             continue  # ``At Tarnley District Hospital, the medical director``: a place first
         determined = match.start("words") > match.end("name") + 2  # ``, an analyst``
         if set(words) & PERSON_NOUNS or (determined and _is_person_noun(words[0])):
@@ -675,18 +674,17 @@ def _pattern_mentions(text: str) -> list[_Mention]:
 _NAME_WORD = rf"[{_UPPER}][\w’'-]*[\w]"
 
 
-_TICKER_TAIL = r" \((?:[A-Z][\w&/]*\s?){1,3}:\s?[A-Z][A-Z.\d]{0,6}\)"
-"""`` (EXCHANGE: TICKER)`` after a company's name."""
-
-_TICKER_NAME = re.compile(r"(?P<name>[A-Z][\w&’'.-]*(?: [A-Z][\w&’'.-]*){0,3})" + _TICKER_TAIL)
-
-_TICKER_LISTING = re.compile(
+_LISTING = (
     r"\((?P<exchange>[A-Z][A-Za-z&/]*(?: [A-Z][A-Za-z&/]*){0,2}):"
     r"\s?(?P<symbol>[A-Z][A-Z.\d]{0,6})\)"
 )
+_TICKER_LISTING = re.compile(_LISTING)
 """``(TSX: ACM)``: an exchange and a listed company's symbol, both organisations."""
 
+_TICKER_TAIL = " " + _LISTING
+"""`` (EXCHANGE: TICKER)`` after a company's name."""
 
+_TICKER_NAME = re.compile(r"(?P<name>[A-Z][\w&’'.-]*(?: [A-Z][\w&’'.-]*){0,3})" + _TICKER_TAIL)
 """A company named with its stock ticker: ``Acme Mining (ASX: ACM)``."""
 
 
@@ -1001,7 +999,7 @@ def _join_name_parts(doc: Any, mentions: list[_Mention]) -> list[_Mention]:
         if (
             m.type != "DATE"
             and " " in m.text
-            and m.text.split()[-1] in INSTITUTION_HEADS
+            and _names_a_body(m.text)
             and previous is not None
             and previous.type != "DATE"
             and text[previous.end : m.start] == " "
@@ -1138,6 +1136,16 @@ _PLACE_AND_COUNTY = re.compile(
     rf"(?P<first>{_PLACE_PAIR_SIDE}), (?P<second>(?:Co\.? |County )?{_PLACE_PAIR_SIDE})"
 )
 _TWO_PLACES = re.compile(rf"(?P<first>{_PLACE_PAIR_SIDE}) and (?P<second>{_PLACE_PAIR_SIDE})")
+
+
+def _names_a_body(surface: str) -> bool:
+    """Whether a name ends in an institution's head noun (``Tarnley District Hospital``)."""
+    return surface.split()[-1] in INSTITUTION_HEADS
+
+
+def _whole_word(surface: str) -> re.Pattern[str]:
+    """A pattern for ``surface`` standing alone, not inside a longer word."""
+    return re.compile(r"(?<!\w)" + re.escape(surface) + r"(?!\w)")
 
 
 def _last_word(surface: str) -> str:
@@ -1328,7 +1336,7 @@ def _relabel_and_propagate(
     for surface, label in chosen.items():
         if label == "DATE" or len(surface) < 3 or not surface[0].isupper():
             continue
-        pattern = re.compile(r"(?<!\w)" + re.escape(surface) + r"(?!\w)")
+        pattern = _whole_word(surface)
         for match in pattern.finditer(text):
             if any(covered[match.start() : match.end()]):
                 continue
@@ -1600,9 +1608,6 @@ _DEMONYM = re.compile(r"(?:an|ans|ese|ish|i|is|ic|ics|ch|sh|ss|ek|eks|er|ers|ite
 _INDEX_NAME = re.compile(r"(?<![\w&/])[A-Z][A-Z&/]+ (?!(?:19|20)\d\d\b)\d{2,4}(?![\w,.]\d)")
 """A stock market index by its letters and number (``FTSE 100``, ``S&P/TSE 300``)."""
 
-_MARKET_INDEX = re.compile(r"[A-Z][A-Z&/]+(?: [A-Z][A-Z&/]+)* \d{2,4}|.+ (?:Composite )?Index")
-"""A stock market index (``FTSE 100``, ``S&P/TSE 300``, ``Tarn Composite Index``)."""
-
 _LANGUAGE_ENDING = re.compile(r"(?:ic|ish|ese|ian)$")
 """How a language's name ends (``Tarnic``, ``Tarnish``, ``Tarnese``, ``Tarnian``)."""
 
@@ -1772,7 +1777,7 @@ def _fix_types(doc: Any, mentions: list[_Mention], lowercase: set[str]) -> list[
                 continue
         acronym = re.match(r" \(([^\W\d_]{2,8})\)", after)
         decided = _apposition_type(heads.get(m.start)) if m.type != "DATE" else None
-        if decided == "PERSON" and m.text.split()[-1] in INSTITUTION_HEADS:
+        if decided == "PERSON" and _names_a_body(m.text):
             decided = None  # ``At Tarnley Hospital, the medical director``: no one's name
         party = _PARTY_LABEL.match(after) if m.type == "PERSON" else None
         if party:  # ``Cllr Ann Lee (Lab)``: her party, by its short name
@@ -1788,7 +1793,7 @@ def _fix_types(doc: Any, mentions: list[_Mention], lowercase: set[str]) -> list[
             m.type, m.decided = "ORG", True
         elif decided is not None:
             m.type, m.decided = decided, True
-        elif m.type in ("GPE", "LOC", "NORP") and m.text.split()[-1] in INSTITUTION_HEADS:
+        elif m.type in ("GPE", "LOC", "NORP") and _names_a_body(m.text):
             m.type = "ORG"  # ``Tarn County Coroner's Office``: a body, not its county
         elif (
             m.type == "PERSON"
@@ -1801,7 +1806,9 @@ def _fix_types(doc: Any, mentions: list[_Mention], lowercase: set[str]) -> list[
             m.type = "PERSON"
         elif " " not in m.text and m.text.endswith("shire") and m.type != "GPE":
             m.type, m.decided = "GPE", True  # ``Tarnshire``: a county
-        elif m.type in ("ORG", "GPE") and _MARKET_INDEX.fullmatch(m.text):
+        elif m.type in ("ORG", "GPE") and (
+            _INDEX_NAME.fullmatch(m.text) or m.text.endswith(" Index")
+        ):
             m.type, m.decided = "MISC", True  # ``the FTSE 100``: an index, not its exchange
         elif " " in m.text and m.text.split()[-1] in _DIVISION_WORDS and m.type != "GPE":
             m.type, m.decided = "GPE", True  # ``Warra Shire``, ``Tarn County``
@@ -1933,7 +1940,7 @@ def _headline_words(text: str, m: _Mention, lowercase: set[str]) -> bool:
         title_case
         and m.type not in ("PERSON", "DATE")
         and m.text not in place_names()
-        and len(re.findall(rf"(?<!\w){re.escape(m.text)}(?!\w)", text)) == 1
+        and len(_whole_word(m.text).findall(text)) == 1
         and any(w.lower() in lowercase for w in m.text.split())
     )
 
@@ -1976,7 +1983,7 @@ def _site_section(text: str, m: _Mention) -> bool:
     return (
         all(item.lower() in SITE_SECTIONS for item in neighbours)
         and m.text not in place_names()
-        and len(re.findall(r"(?<!\w)" + re.escape(m.text) + r"(?!\w)", text)) == 1
+        and len(_whole_word(m.text).findall(text)) == 1
     )
 
 
@@ -2027,7 +2034,7 @@ def _context_votes(text: str, mentions: list[_Mention]) -> Counter[tuple[str, st
     for surface, label in typed.items():
         if " " in surface:  # one-word names only; ``in`` tells no LOC from GPE
             continue
-        for found in re.finditer(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", text):
+        for found in _whole_word(surface).finditer(text):
             start, end = found.span()  # every occurrence, tagged by the model or not
             following = text[end : end + 2]
             before = text[max(0, start - 16) : start]

@@ -660,9 +660,7 @@ def _owned_by_person(subject: Any) -> bool:
         >>> _owned_by_person(doc[1]), _owned_by_person(doc[0])
         (True, False)
     """
-    return any(
-        c.dep_ == "poss" and c.lower_ in ("her", "his", "my", "your") for c in subject.children
-    )
+    return any(c.dep_ == "poss" and c.lower_ in _PERSONAL_POSSESSIVES for c in subject.children)
 
 
 def _sentence_before(token: Any) -> Any:
@@ -882,6 +880,8 @@ _RESUMING_VERBS = frozenset({"add", "continue"})
 """Lemmas of cues that resume a speaker's words (``he added``)."""
 
 _PRONOUN_GENDER = {"he": "he", "him": "he", "his": "he", "she": "she", "her": "she"}
+_PERSONAL_POSSESSIVES = frozenset({"my", "your", *_PRONOUN_GENDER})
+"""Words that make a noun a person's own (``her office``)."""
 
 _HONORIFIC_PRONOUN = re.compile(r"\b(?:(?P<he>Mr|Sir|Lord)|(?P<she>Mrs|Ms|Miss|Dame|Lady))\.?\s$")
 """An honorific right before a name, which tells the pronoun that stands for the person."""
@@ -1087,7 +1087,7 @@ def _indirect_candidates(ctx: _Context) -> list[_Found]:
         if not clauses:
             clauses = [_that_clause(verb)]
         for tokens in clauses:
-            tokens = _before_second_act(_before_next_report(tokens))
+            tokens = _before_next_report(tokens)
             while tokens and (tokens[0].is_punct or tokens[0].lower_ == "that"):
                 tokens = tokens[1:]
             if len(tokens) > 2 and tokens[0].pos_ in ("ADV", "CCONJ") and tokens[1].text == ",":
@@ -1111,9 +1111,7 @@ def _reduced_relative(clause_head: Any) -> bool:
     """A participle with no subject or auxiliary that the parser took for a reported clause
     before the verb (``In a statement read to the court by her lawyer, she said: …``): no
     clause of its own."""
-    return clause_head.tag_ == "VBN" and not any(
-        c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "expl") for c in clause_head.children
-    )
+    return clause_head.tag_ == "VBN" and _bare_verb(clause_head)
 
 
 def _mandative(clause_head: Any) -> bool:
@@ -1126,16 +1124,30 @@ def _mandative(clause_head: Any) -> bool:
 
 
 def _before_next_report(tokens: list[Any]) -> list[Any]:
-    """A clause up to a participle of reporting inside it that reports a clause of its own (``the
-    plan was fair, stressing that no decision had been taken``): that report is the next quote."""
+    """A clause up to the next act of reporting inside it: a participle that reports a clause of
+    its own (``the plan was fair, stressing that no decision had been taken``: that report is the
+    next quote), or a second verb of the speaker's that reports or withholds, coordinated with no
+    subject of its own (``said the water was safe but urged calm``, ``… and estimated that …``,
+    ``… but declined to name them``). A second verb that fits the reported clause (``… and
+    welcomed the ruling``) continues it."""
+    inside = {t.i for t in tokens}
     for k, token in enumerate(tokens[1:], start=1):
-        if (
+        participle = (
             token.dep_ == "advcl"
             and token.tag_ == "VBG"
             and tokens[k - 1].text == ","
             and _is_reporting(token)
             and any(child.dep_ == "ccomp" for child in token.children)
-        ):
+        )
+        second_act = (
+            token.dep_ == "conj"
+            and token.head.i in inside
+            and token.tag_ in ("VBD", "VBZ")
+            and tokens[k - 1].pos_ == "CCONJ"
+            and token.lemma_.lower() in _SECOND_ACTS
+            and _bare_verb(token)
+        )
+        if participle or second_act:
             head = tokens[:k]
             while head and (head[-1].is_punct or head[-1].pos_ == "CCONJ"):
                 head = head[:-1]
@@ -1143,30 +1155,15 @@ def _before_next_report(tokens: list[Any]) -> list[Any]:
     return tokens
 
 
-def _before_second_act(tokens: list[Any]) -> list[Any]:
-    """A clause up to a second verb of the speaker's that reports or withholds, coordinated
-    with no subject of its own (``said the water was safe but urged calm``, ``… and estimated
-    that …``, ``… but declined to name them``): the reported clause ends before it. A second verb
-    that fits the reported clause (``… and welcomed the ruling``) continues it."""
-    inside = {t.i for t in tokens}
-    for k, token in enumerate(tokens[1:], start=1):
-        if (
-            token.dep_ == "conj"
-            and token.head.i in inside
-            and token.tag_ in ("VBD", "VBZ")
-            and tokens[k - 1].pos_ == "CCONJ"
-            and token.lemma_.lower() in _SECOND_ACTS
-            and not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in token.children)
-        ):
-            head = tokens[: k - 1]
-            while head and head[-1].is_punct:
-                head = head[:-1]
-            return head
-    return tokens
-
-
 _SECOND_ACTS = REPORTING_VERBS | SILENT_HEADS
 """Verbs that make a second act of the speaker's, not more of what was reported."""
+
+
+def _bare_verb(verb: Any) -> bool:
+    """A verb with no subject or auxiliary of its own."""
+    return not any(
+        c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "expl") for c in verb.children
+    )
 
 
 def _joined_adjacent(clauses: list[list[Any]]) -> list[list[Any]]:
